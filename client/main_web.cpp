@@ -1,0 +1,80 @@
+// Entry point of the WASM console: wires the browser platform, the test hook and the App,
+// and exports the few functions web/linedesk_web.js calls.
+#include <emscripten.h>
+
+#include "app.hpp"
+#include "shared/json_io.hpp"
+#include "http_web.hpp"
+#include "imgui.h"
+#include "platform_web.hpp"
+#include "test_hook.hpp"
+
+namespace linedesk::client {
+
+// Everything the console owns; JavaScript holds a pointer to it, not a global.
+struct Runtime {
+  PlatformWeb platform;
+  TestHook hook;
+  HttpWeb http;
+  App app{http};
+  std::string scratch;  // answers handed to JavaScript live here until the next call
+};
+
+namespace {
+
+void frame(void* arg) {
+  auto* rt = static_cast<Runtime*>(arg);
+  rt->hook.begin_frame();
+  rt->platform.begin_frame();
+  rt->app.frame(rt->platform.ui());
+  rt->platform.end_frame();
+}
+
+}  // namespace
+}  // namespace linedesk::client
+
+using linedesk::client::Runtime;
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void ld_text_input(Runtime* rt, const char* utf8) {
+  rt->platform.on_text_input(utf8);
+}
+EMSCRIPTEN_KEEPALIVE void ld_wheel(Runtime* rt, double dx, double dy, int mode) {
+  rt->platform.on_wheel(dx, dy, mode);
+}
+EMSCRIPTEN_KEEPALIVE void ld_paste(Runtime* rt, const char* utf8) { rt->platform.on_paste(utf8); }
+
+// Test hook (answers only when the page was opened with ?testhook=1).
+EMSCRIPTEN_KEEPALIVE const char* ld_test_items(Runtime* rt) {
+  return rt->hook.items_json().c_str();
+}
+EMSCRIPTEN_KEEPALIVE int ld_test_has_glyphs(Runtime* rt, const char* utf8) {
+  return rt->platform.font_has_glyphs(utf8) ? 1 : 0;
+}
+EMSCRIPTEN_KEEPALIVE const char* ld_test_state(Runtime* rt) {
+  const ImGuiIO& io = ImGui::GetIO();
+  rt->scratch = linedesk::Json{{"screen", rt->app.screen()},
+                               {"frames", rt->hook.frames()},
+                               {"active", rt->hook.active_label()},
+                               {"dpr", rt->platform.dpr()},
+                               {"display_w", io.DisplaySize.x},
+                               {"display_h", io.DisplaySize.y}}
+                    .dump();
+  return rt->scratch.c_str();
+}
+
+}  // extern "C"
+
+int main() {
+  auto* rt = new Runtime();  // lives as long as the page
+  if (!rt->platform.init()) {
+    EM_ASM({ window.linedeskPlatform.fail("This browser cannot run WebGL2."); });
+    return 1;
+  }
+  const bool test_mode = EM_ASM_INT({ return new URLSearchParams(location.search).has("testhook") ? 1 : 0; });
+  rt->hook.install(ImGui::GetCurrentContext(), test_mode != 0);
+  EM_ASM({ window.linedeskPlatform.attach($0, $1); }, rt, test_mode);
+  emscripten_set_main_loop_arg(linedesk::client::frame, rt, 0, false);
+  return 0;
+}

@@ -1,0 +1,89 @@
+// Command-line parsing for linedesk-server.
+#include "options.hpp"
+
+#include <charconv>
+
+namespace linedesk::server {
+namespace {
+
+Result<int> parse_int(const std::string& flag, const std::string& value, int lo, int hi) {
+  int v = 0;
+  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (ec != std::errc() || p != value.data() + value.size() || v < lo || v > hi) {
+    return make_error("bad_option", flag,
+                      flag + " needs a whole number from " + std::to_string(lo) + " to " +
+                          std::to_string(hi) + ", not \"" + value + "\".");
+  }
+  return v;
+}
+
+}  // namespace
+
+std::string usage_text() {
+  return R"(Usage: linedesk-server [options]
+
+  --host ADDR            address to listen on (default 127.0.0.1)
+  --port N               port, 0 for any free port (default 8080)
+  --db PATH              SQLite database file (default data/linedesk.db)
+  --web DIR              folder holding the built console (default: the build's wasm/client)
+  --port-file PATH       write the bound port to PATH once listening
+  --org-name NAME        first start only: name of the root organization
+  --admin-email EMAIL    first start only: the first administrator's email
+  --admin-password PW    first start only: its password (default: generated and printed)
+  --threads N            HTTP worker threads (default 16)
+  --log-requests         print one line per request to stderr
+  --help                 this text
+)";
+}
+
+Result<Options> parse_options(const std::vector<std::string>& args, std::string default_web_root) {
+  Options o;
+  o.http.web_root = std::move(default_web_root);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string& out) -> Status {
+      if (i + 1 >= args.size()) {
+        return make_error("bad_option", a, a + " needs a value.");
+      }
+      out = args[++i];
+      return {};
+    };
+    std::string v;
+    Status st;
+    if (a == "--help" || a == "-h") {
+      o.show_help = true;
+    } else if (a == "--host") {
+      st = value(o.http.host);
+    } else if (a == "--port") {
+      if (!(st = value(v))) return st.error();
+      auto p = parse_int(a, v, 0, 65535);
+      if (!p) return p.error();
+      o.http.port = *p;
+    } else if (a == "--threads") {
+      if (!(st = value(v))) return st.error();
+      auto p = parse_int(a, v, 2, 256);
+      if (!p) return p.error();
+      o.http.worker_threads = *p;
+    } else if (a == "--db") {
+      st = value(o.db_path);
+    } else if (a == "--web") {
+      st = value(o.http.web_root);
+    } else if (a == "--port-file") {
+      st = value(o.port_file);
+    } else if (a == "--org-name") {
+      st = value(o.org_name);
+    } else if (a == "--admin-email") {
+      st = value(o.admin_email);
+    } else if (a == "--admin-password") {
+      st = value(o.admin_password);
+    } else if (a == "--log-requests") {
+      o.http.log_requests = true;
+    } else {
+      return make_error("bad_option", a, "Unknown option " + a + " (see --help).");
+    }
+    if (!st) return st.error();
+  }
+  return o;
+}
+
+}  // namespace linedesk::server

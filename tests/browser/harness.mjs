@@ -1,0 +1,138 @@
+// Browser-test harness: starts linedesk-server on a temp database and a free port, drives
+// Debian's Chromium with playwright-core, and clicks ImGui widgets by label through the
+// console's test hook (window.linedesk, present with ?testhook=1).
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, mkdirSync, readFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+export const env = {
+  server: process.env.LINEDESK_SERVER,
+  web: process.env.LINEDESK_WEB,
+  artifacts: process.env.LINEDESK_ARTIFACTS || join(tmpdir(), "linedesk-browser-artifacts"),
+};
+for (const [k, v] of Object.entries({ LINEDESK_SERVER: env.server, LINEDESK_WEB: env.web })) {
+  if (!v) throw new Error(`${k} is not set: run the browser tests through ctest`);
+}
+mkdirSync(env.artifacts, { recursive: true });
+
+export const admin = { email: "zoe@example.com", password: "Zoë Müller 2026!" };
+export const orgName = "Zoë Müller Holdings";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// A linedesk-server on 127.0.0.1 with its own temp folder. `prepare(dbPath)` may seed the
+// database (after the first start created it) before the server is started for real.
+export async function startServer({ prepare } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "linedesk-browser-"));
+  const db = join(dir, "linedesk.db");
+  const args = ["--db", db, "--port", "0", "--web", env.web, "--port-file", join(dir, "port"),
+                "--org-name", orgName, "--admin-email", admin.email,
+                "--admin-password", admin.password];
+  let server = await launch(args, dir);
+  if (prepare) {
+    await server.stop();
+    prepare(db);
+    server = await launch(args, dir);
+  }
+  return server;
+}
+
+async function launch(args, dir) {
+  const portFile = join(dir, "port");
+  rmSync(portFile, { force: true });
+  const proc = spawn(env.server, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  proc.stdout.on("data", (d) => { output += d; });
+  proc.stderr.on("data", (d) => { output += d; });
+  for (let i = 0; i < 200 && !existsSync(portFile); i++) {
+    if (proc.exitCode !== null) throw new Error("linedesk-server exited:\n" + output);
+    await sleep(50);
+  }
+  const port = Number(readFileSync(portFile, "utf8").trim());
+  if (!port) throw new Error("linedesk-server did not report a port:\n" + output);
+  return {
+    dir, port, url: `http://127.0.0.1:${port}/`, output: () => output,
+    async stop() {
+      if (proc.exitCode === null) {
+        proc.kill("SIGTERM");
+        await new Promise((r) => proc.once("exit", r));
+      }
+    },
+    async dispose() { await this.stop(); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+export function sqlite(db, sql) {
+  return execFileSync("sqlite3", [db, sql], { encoding: "utf8" });
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--use-gl=swiftshader", "--enable-unsafe-swiftshader",
+           "--disable-quic", "--no-first-run", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync"],
+  });
+}
+
+// Opens the console with the test hook and waits until `label` is on screen.
+export async function openConsole(browser, url, { viewport = { width: 1200, height: 760 },
+                                                 deviceScaleFactor = 1, waitFor = "Email" } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  await page.goto(url + "?testhook=1");
+  const ui = new ConsoleDriver(page, errors);
+  await ui.waitForItem(waitFor);
+  return ui;
+}
+
+export class ConsoleDriver {
+  constructor(page, errors) { this.page = page; this.errors = errors; }
+
+  state() { return this.page.evaluate(() => window.linedesk.state()); }
+  items() { return this.page.evaluate(() => window.linedesk.items()); }
+  item(label) { return this.page.evaluate((l) => window.linedesk.item(l), label); }
+
+  async waitForItem(label, timeout = 20000) {
+    await this.page.waitForFunction((l) => window.linedesk && window.linedesk.item(l), label,
+                                     { timeout });
+    return this.item(label);
+  }
+  async waitFor(predicate, arg, timeout = 10000) {
+    await this.page.waitForFunction(predicate, arg, { timeout });
+  }
+  // Waits until the console has drawn `n` more frames (so input has been handled).
+  async frames(n = 2) {
+    const start = (await this.state()).frames;
+    await this.waitFor(([s, k]) => window.linedesk.state().frames >= s + k, [start, n]);
+  }
+
+  async click(label) {
+    const r = await this.waitForItem(label);
+    await this.page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+    await this.frames(2);
+  }
+  // Clicks a text field by its label and waits until ImGui edits it, then types.
+  async fill(label, text) {
+    const r = await this.waitForItem(label);
+    await this.page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+    await this.waitFor((l) => window.linedesk.state().active === l, label);
+    await this.page.keyboard.type(text);
+    await this.frames(2);
+  }
+  async screenshot(name) {
+    const path = join(env.artifacts, name + ".png");
+    await this.page.screenshot({ path });
+    return path;
+  }
+  async signIn(email = admin.email, password = admin.password) {
+    await this.fill("Email", email);
+    await this.fill("Password", password);
+    await this.click("Sign in");
+  }
+}

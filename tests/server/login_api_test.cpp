@@ -1,0 +1,171 @@
+// POST /api/login, sessions and GET /api/orgs against a real server on loopback.
+#include <catch2/catch.hpp>
+
+#include "shared/api.hpp"
+#include "test_support.hpp"
+
+using namespace linedesk;
+using namespace linedesk::test;
+
+namespace {
+
+struct Reply {
+  int status = 0;
+  Json body;
+};
+
+Reply post(const TestServer& s, const std::string& path, const std::string& body,
+           const httplib::Headers& headers = {}) {
+  auto c = s.client();
+  auto res = c.Post(path, headers, body, "application/json");
+  REQUIRE(res);
+  auto j = parse_json(res->body);
+  return {res->status, j ? j.value() : Json()};
+}
+
+Reply get(const TestServer& s, const std::string& path, const httplib::Headers& headers = {}) {
+  auto c = s.client();
+  auto res = c.Get(path, headers);
+  REQUIRE(res);
+  auto j = parse_json(res->body);
+  return {res->status, j ? j.value() : Json()};
+}
+
+std::string code_of(const Reply& r) { return r.body["error"]["code"].get<std::string>(); }
+
+}  // namespace
+
+TEST_CASE("login succeeds with the right password and returns a session") {
+  TempDir dir;
+  TestServer s(dir.file("db.sqlite"));
+  auto r = post(s, "/api/login",
+                Json{{"email", "ZOE@example.com"}, {"password", kAdminPassword}}.dump());
+  REQUIRE(r.status == 200);
+  auto info = session_info_from_json(r.body);
+  REQUIRE(info);
+  CHECK(info->org.name == kOrgName);
+  CHECK(info->admin.email == kAdminEmail);
+  CHECK(info->role.privileges == PrivilegeSet::all());
+  CHECK(info->token.size() == 43);
+}
+
+TEST_CASE("login refusals carry a status, a code and a message") {
+  TempDir dir;
+  TestServer s(dir.file("db.sqlite"));
+  struct Case {
+    const char* rule;
+    std::string body;
+    int status;
+    const char* code;
+    const char* field;
+  };
+  const std::vector<Case> cases = {
+      {"wrong password", Json{{"email", kAdminEmail}, {"password", "wrong password"}}.dump(), 401,
+       "invalid_credentials", "password"},
+      {"unknown user", Json{{"email", "nobody@example.com"}, {"password", "whatever1"}}.dump(),
+       401, "invalid_credentials", "password"},
+      {"malformed JSON", R"({"email": "zoe@example.com", "password": )", 400, "bad_json", ""},
+      {"not an object", "[1, 2]", 400, "invalid_field", ""},
+      {"missing email", Json{{"password", "x"}}.dump(), 400, "missing_field", "email"},
+      {"missing password", Json{{"email", kAdminEmail}}.dump(), 400, "missing_field", "password"},
+      {"password not text", Json{{"email", kAdminEmail}, {"password", 5}}.dump(), 400,
+       "invalid_field", "password"},
+      {"empty body", "", 400, "bad_json", ""},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.rule);
+    auto r = post(s, "/api/login", c.body);
+    CHECK(r.status == c.status);
+    REQUIRE(r.body.contains("error"));
+    CHECK(code_of(r) == c.code);
+    CHECK(r.body["error"]["field"] == c.field);
+    CHECK_FALSE(r.body["error"]["message"].get<std::string>().empty());
+  }
+}
+
+TEST_CASE("wrong password and unknown user give the same answer") {
+  TempDir dir;
+  TestServer s(dir.file("db.sqlite"));
+  auto a = post(s, "/api/login", Json{{"email", kAdminEmail}, {"password", "nope-nope"}}.dump());
+  auto b = post(s, "/api/login", Json{{"email", "x@example.com"}, {"password", "nope-nope"}}.dump());
+  CHECK(a.body == b.body);
+}
+
+TEST_CASE("the org tree needs a session and returns the administrator's subtree") {
+  TempDir dir;
+  TestServer s(dir.file("db.sqlite"));
+
+  auto anonymous = get(s, "/api/orgs");
+  CHECK(anonymous.status == 401);
+  CHECK(code_of(anonymous) == "no_session");
+
+  auto forged = get(s, "/api/orgs", bearer("not-a-real-token"));
+  CHECK(forged.status == 401);
+
+  const std::string token = s.login();
+  auto r = get(s, "/api/orgs", bearer(token));
+  REQUIRE(r.status == 200);
+  auto tree = org_tree_response_from_json(r.body);
+  REQUIRE(tree);
+  REQUIRE(tree->orgs.size() == 1);
+  CHECK(tree->orgs[0].name == kOrgName);
+  CHECK(tree->orgs[0].id == tree->root);
+}
+
+TEST_CASE("logout revokes the session on the server") {
+  TempDir dir;
+  TestServer s(dir.file("db.sqlite"));
+  const std::string token = s.login();
+  CHECK(get(s, "/api/session", bearer(token)).status == 200);
+  CHECK(post(s, "/api/logout", "", bearer(token)).status == 200);
+  auto after = get(s, "/api/session", bearer(token));
+  CHECK(after.status == 401);
+  CHECK(code_of(after) == "no_session");
+}
+
+TEST_CASE("sessions expire after 30 idle minutes and after 12 hours in all") {
+  TempDir dir;
+  TestServer s(dir.file("db.sqlite"));
+  SECTION("idle") {
+    const std::string token = s.login();
+    s.clock().advance_ms(29LL * 60 * 1000);
+    CHECK(get(s, "/api/session", bearer(token)).status == 200);
+    s.clock().advance_ms(29LL * 60 * 1000);  // activity above reset the idle timer
+    CHECK(get(s, "/api/session", bearer(token)).status == 200);
+    s.clock().advance_ms(31LL * 60 * 1000);
+    auto r = get(s, "/api/session", bearer(token));
+    CHECK(r.status == 401);
+    CHECK(code_of(r) == "session_expired");
+  }
+  SECTION("absolute") {
+    const std::string token = s.login();
+    for (int i = 0; i < 25; ++i) {  // active every 29 minutes for over 12 hours
+      s.clock().advance_ms(29LL * 60 * 1000);
+      (void)get(s, "/api/session", bearer(token));
+    }
+    auto r = get(s, "/api/session", bearer(token));
+    CHECK(r.status == 401);
+    CHECK(code_of(r) == "session_expired");
+  }
+}
+
+TEST_CASE("unknown API paths and oversized bodies answer in JSON") {
+  TempDir dir;
+  server::ServerConfig config;
+  config.max_body_bytes = 1024;
+  TestServer s(dir.file("db.sqlite"), config);
+  auto missing = get(s, "/api/nothing-here");
+  CHECK(missing.status == 404);
+  CHECK(code_of(missing) == "not_found");
+  auto big = post(s, "/api/login", std::string(4096, 'x'));
+  CHECK(big.status == 413);
+  CHECK(code_of(big) == "body_too_large");
+}
+
+TEST_CASE("stored passwords are argon2id hashes with at least 19 MiB and 2 passes") {
+  TempDir dir;
+  TestServer s(dir.file("db.sqlite"));
+  auto creds = s.store().admin_by_email(kAdminEmail);
+  REQUIRE(creds);
+  CHECK(creds->password_hash.rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0) == 0);
+}

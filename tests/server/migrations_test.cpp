@@ -1,0 +1,94 @@
+// Versioned migrations: applied once, in order; newer or foreign files are refused untouched.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "migrations.hpp"
+#include "test_support.hpp"
+
+using namespace linedesk;
+using namespace linedesk::server;
+using linedesk::test::TempDir;
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("a new database gets every migration, once") {
+  TempDir dir;
+  Database db(dir.file("a.db"));
+  auto applied = migrate(db, 1000);
+  REQUIRE(applied.size() == all_migrations().size());
+  CHECK(schema_version(db) == all_migrations().back().version);
+  CHECK(migrate(db, 2000).empty());
+  for (const char* table : {"organizations", "roles", "administrators", "sessions"}) {
+    CAPTURE(table);
+    CHECK(db.query_int(std::string("SELECT count(*) FROM sqlite_master WHERE type='table' AND "
+                                   "name='") + table + "'") == 1);
+  }
+}
+
+TEST_CASE("migration versions ascend without gaps") {
+  int expected = 1;
+  for (const auto& m : all_migrations()) CHECK(m.version == expected++);
+}
+
+TEST_CASE("the database uses WAL and enforces foreign keys") {
+  TempDir dir;
+  Database db(dir.file("a.db"));
+  migrate(db, 0);
+  auto st = db.prepare("PRAGMA journal_mode");
+  REQUIRE(st.step());
+  CHECK(st.column_text(0) == "wal");
+  CHECK(db.query_int("PRAGMA foreign_keys") == 1);
+  CHECK_THROWS_AS(db.exec("INSERT INTO organizations(id, parent_id, name, created_ms) "
+                          "VALUES (5, 999, 'orphan', 0)"),
+                  DbError);
+}
+
+TEST_CASE("only one root organization can exist") {
+  TempDir dir;
+  Database db(dir.file("a.db"));
+  migrate(db, 0);
+  db.exec("INSERT INTO organizations(id, parent_id, name, created_ms) VALUES (1, NULL, 'a', 0)");
+  CHECK_THROWS_AS(
+      db.exec("INSERT INTO organizations(id, parent_id, name, created_ms) VALUES (2, NULL, 'b', 0)"),
+      DbError);
+}
+
+TEST_CASE("a database from a newer LineDesk is refused") {
+  TempDir dir;
+  {
+    Database db(dir.file("a.db"));
+    migrate(db, 0);
+    db.exec("INSERT INTO schema_migrations(version, name, applied_ms) VALUES (9999, 'future', 0)");
+  }
+  Database db(dir.file("a.db"));
+  CHECK_THROWS_WITH(migrate(db, 0), Catch::Contains("newer than this server"));
+}
+
+TEST_CASE("a file that is not a database is refused and left unchanged") {
+  TempDir dir;
+  const std::string path = dir.file("corrupt.db");
+  std::string garbage(8192, 'x');
+  garbage.replace(0, 20, "definitely not sqlite");
+  std::ofstream(path, std::ios::binary) << garbage;
+  CHECK_THROWS_AS(Store(path, 0), DbError);
+  CHECK(read_file(path) == garbage);
+}
+
+TEST_CASE("a restarted store keeps its data") {
+  TempDir dir;
+  const std::string path = dir.file("a.db");
+  {
+    test::TestServer s(path);
+  }
+  Store again(path, 0);
+  CHECK(again.has_root());
+  CHECK(again.admin_by_email(test::kAdminEmail));
+}

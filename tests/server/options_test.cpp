@@ -1,0 +1,52 @@
+// linedesk-server's command line: defaults, values, and errors naming the flag.
+#include <catch2/catch.hpp>
+
+#include "options.hpp"
+
+using namespace linedesk::server;
+
+TEST_CASE("defaults serve 127.0.0.1:8080 from data/linedesk.db") {
+  auto o = parse_options({}, "/web");
+  REQUIRE(o);
+  CHECK(o->http.host == "127.0.0.1");
+  CHECK(o->http.port == 8080);
+  CHECK(o->db_path == "data/linedesk.db");
+  CHECK(o->http.web_root == "/web");
+}
+
+TEST_CASE("flags set their values") {
+  auto o = parse_options({"--port", "0", "--db", "x.db", "--web", "w", "--org-name", "Zoë AG",
+                          "--admin-email", "a@b.de", "--admin-password", "secret-pw",
+                          "--port-file", "p.txt", "--threads", "4", "--log-requests"},
+                         "");
+  REQUIRE(o);
+  CHECK(o->http.port == 0);
+  CHECK(o->db_path == "x.db");
+  CHECK(o->http.web_root == "w");
+  CHECK(o->org_name == "Zoë AG");
+  CHECK(o->admin_email == "a@b.de");
+  CHECK(o->admin_password == "secret-pw");
+  CHECK(o->port_file == "p.txt");
+  CHECK(o->http.worker_threads == 4);
+  CHECK(o->http.log_requests);
+}
+
+TEST_CASE("bad flags are refused with the flag named") {
+  struct Case {
+    std::vector<std::string> args;
+    const char* flag;
+  };
+  const std::vector<Case> cases = {
+      {{"--port", "http"}, "--port"},
+      {{"--port", "70000"}, "--port"},
+      {{"--port"}, "--port"},
+      {{"--threads", "1"}, "--threads"},
+      {{"--frobnicate"}, "--frobnicate"},
+  };
+  for (const auto& c : cases) {
+    auto o = parse_options(c.args, "");
+    REQUIRE_FALSE(o);
+    CHECK(o.error().field == c.flag);
+    CHECK(o.error().message.find(c.flag) != std::string::npos);
+  }
+}

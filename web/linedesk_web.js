@@ -1,0 +1,109 @@
+// Browser glue of the LineDesk console: the Emscripten Module settings, the bridges for
+// text input, wheel and clipboard, and (with ?testhook=1) the test hook browser tests use.
+"use strict";
+
+var Module = {
+  canvas: document.getElementById("canvas"),
+  print: (text) => console.log(text),
+  printErr: (text) => console.warn(text),
+  onAbort: (what) => window.linedeskPlatform.fail("The console stopped: " + what),
+};
+
+window.linedeskPlatform = (() => {
+  const canvas = document.getElementById("canvas");
+  const text = document.getElementById("ld-text");
+  let rt = 0;
+  let textInputOn = false;
+  let composing = false;
+
+  function sendText(value) {
+    if (!rt || !value) return;
+    Module.ccall("ld_text_input", null, ["number", "string"], [rt, value]);
+  }
+
+  function attach(runtime, testMode) {
+    rt = runtime;
+    document.getElementById("ld-status").remove();
+    // Keep focus where the console put it: a click on the canvas must not take focus away
+    // from the text field while an ImGui input is active.
+    canvas.addEventListener("mousedown", (e) => e.preventDefault());
+    canvas.addEventListener("contextmenu", (e) => e.preventDefault());
+    canvas.addEventListener("wheel", (e) => {
+      e.preventDefault();
+      Module._ld_wheel(rt, e.deltaX, e.deltaY, e.deltaMode);
+    }, { passive: false });
+    text.addEventListener("compositionstart", () => { composing = true; });
+    text.addEventListener("compositionend", (e) => {
+      composing = false;
+      sendText(e.data);
+      text.value = "";
+    });
+    text.addEventListener("input", () => {
+      if (composing) return;
+      const v = text.value;
+      text.value = "";
+      sendText(v);
+    });
+    // Enter and Tab reach ImGui as keys (GLFW listens on window); keep them out of the field.
+    text.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" || e.key === "Tab") e.preventDefault();
+    });
+    window.addEventListener("paste", (e) => {
+      const t = e.clipboardData ? e.clipboardData.getData("text/plain") : "";
+      Module.ccall("ld_paste", null, ["number", "string"], [rt, t]);
+    });
+    if (testMode) installTestHook();
+  }
+
+  function setTextInput(on) {
+    textInputOn = !!on;
+    if (textInputOn) text.focus({ preventScroll: true });
+    else if (document.activeElement === text) text.blur();
+  }
+
+  const cursors = ["default", "text", "move", "ns-resize", "ew-resize", "nesw-resize",
+                   "nwse-resize", "pointer", "not-allowed"];
+  function setCursor(n) {
+    canvas.style.cursor = n < 0 ? "none" : (cursors[n] || "default");
+  }
+
+  function copyText(t) {
+    if (navigator.clipboard) navigator.clipboard.writeText(t).catch(() => {});
+  }
+
+  function fail(message) {
+    let s = document.getElementById("ld-status");
+    if (!s) {
+      s = document.createElement("div");
+      s.id = "ld-status";
+      document.body.appendChild(s);
+    }
+    s.textContent = message;
+  }
+
+  // Test-only: rectangles of labelled ImGui widgets from the last frame, in CSS pixels of the
+  // page, so tests click real widgets through the real input path.
+  function installTestHook() {
+    const toCss = (item) => {
+      const r = canvas.getBoundingClientRect();
+      const sx = r.width / canvas.width;
+      const sy = r.height / canvas.height;
+      return Object.assign({}, item, {
+        x: r.left + item.x * sx, y: r.top + item.y * sy, w: item.w * sx, h: item.h * sy,
+      });
+    };
+    const items = () => JSON.parse(UTF8ToString(Module._ld_test_items(rt))).map(toCss);
+    window.linedesk = {
+      items,
+      // The first visible item whose full label or visible text equals `label`.
+      item(label) {
+        return items().find((i) => i.visible && (i.label === label || i.text === label)) || null;
+      },
+      state() { return JSON.parse(UTF8ToString(Module._ld_test_state(rt))); },
+      hasGlyphs(s) { return Module.ccall("ld_test_has_glyphs", "number", ["number", "string"], [rt, s]) === 1; },
+      textInputFocused() { return document.activeElement === text; },
+    };
+  }
+
+  return { attach, setTextInput, setCursor, copyText, fail };
+})();
