@@ -55,7 +55,7 @@ bool Store::has_root() {
 Administrator Store::bootstrap(const BootstrapRequest& req, std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
-  Organization root{OrgId(random_id()), OrgId(), req.org_name, "", now_ms};
+  Organization root{OrgId(random_id()), OrgId(), req.org_name, "", {}, now_ms};
   db_.prepare("INSERT INTO organizations(id, parent_id, name, description, created_ms) "
               "VALUES (?, NULL, ?, ?, ?)")
       .bind_all(root.id.value, root.name, root.description, root.created_ms)

@@ -8,11 +8,16 @@ namespace linedesk {
 OrgTree::OrgTree(const std::vector<Organization>& orgs) {
   for (const auto& o : orgs) orgs_[o.id] = o;
   for (const auto& o : orgs) {
-    if (o.parent.valid()) children_[o.parent].push_back(o.id);
+    if (o.parent.valid()) {
+      children_[o.parent].push_back(o.id);
+    } else {
+      root_ = o.id;
+    }
   }
 }
 
 void OrgTree::put(const Organization& org) {
+  if (!org.parent.valid()) root_ = org.id;
   auto it = orgs_.find(org.id);
   if (it != orgs_.end() && it->second.parent != org.parent) {
     auto& siblings = children_[it->second.parent];
@@ -32,6 +37,7 @@ void OrgTree::erase(OrgId id) {
     auto& siblings = children_[it->second.parent];
     siblings.erase(std::remove(siblings.begin(), siblings.end(), id), siblings.end());
   }
+  if (root_ == id) root_ = OrgId();
   orgs_.erase(it);
 }
 

@@ -24,6 +24,9 @@ class OrgTree {
   // Children sorted by name (then id), the order every list shows them in.
   std::vector<OrgId> children_by_name(OrgId id) const;
   std::size_t size() const { return orgs_.size(); }
+  const std::unordered_map<OrgId, Organization>& all() const { return orgs_; }
+  // The organization without a parent (the enterprise); invalid when the tree is empty.
+  OrgId root() const { return root_; }
 
   // True when `node` is `ancestor` itself or lies below it.
   bool is_within(OrgId node, OrgId ancestor) const;
@@ -37,6 +40,7 @@ class OrgTree {
  private:
   std::unordered_map<OrgId, Organization> orgs_;
   std::unordered_map<OrgId, std::vector<OrgId>> children_;
+  OrgId root_;
 };
 
 }  // namespace linedesk

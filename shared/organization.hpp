@@ -5,6 +5,7 @@
 
 #include "ids.hpp"
 #include "json_io.hpp"
+#include "policy.hpp"
 
 namespace linedesk {
 
@@ -13,6 +14,7 @@ struct Organization {
   OrgId parent;  // none for the root (the enterprise)
   std::string name;
   std::string description;
+  PolicyOverrides policies;  // only what this organization sets; see effective_policy()
   TimestampMs created_ms = 0;
 
   bool is_root() const { return !parent.valid(); }

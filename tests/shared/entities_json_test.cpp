@@ -8,7 +8,7 @@ using namespace linedesk;
 namespace {
 
 Organization sample_org() {
-  return Organization{OrgId(42), OrgId(7), "Zoë Müller Holdings", "Europe — Retail", 1700000000123};
+  return Organization{OrgId(42), OrgId(7), "Zoë Müller Holdings", "Europe — Retail", {}, 1700000000123};
 }
 
 Administrator sample_admin() {
@@ -45,7 +45,7 @@ TEST_CASE("Organization survives a JSON round trip, text included") {
 }
 
 TEST_CASE("a root Organization has no parent after a round trip") {
-  Organization root{OrgId(1), OrgId(), "ABC Banking Corporation", "", 0};
+  Organization root{OrgId(1), OrgId(), "ABC Banking Corporation", "", {}, 0};
   auto back = organization_from_json(to_json(root));
   REQUIRE(back);
   CHECK(back->is_root());

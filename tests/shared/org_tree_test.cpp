@@ -10,13 +10,13 @@ namespace {
 
 OrgTree abc_banking() {
   return OrgTree({
-      {OrgId(1), OrgId(), "ABC Banking Corporation", "", 0},
-      {OrgId(2), OrgId(1), "Retail Bank", "", 0},
-      {OrgId(3), OrgId(1), "Operations", "", 0},
-      {OrgId(4), OrgId(2), "North America", "", 0},
-      {OrgId(5), OrgId(2), "Europe", "", 0},
-      {OrgId(6), OrgId(3), "Finance", "", 0},
-      {OrgId(7), OrgId(3), "Human Resources", "", 0},
+      {OrgId(1), OrgId(), "ABC Banking Corporation", "", {}, 0},
+      {OrgId(2), OrgId(1), "Retail Bank", "", {}, 0},
+      {OrgId(3), OrgId(1), "Operations", "", {}, 0},
+      {OrgId(4), OrgId(2), "North America", "", {}, 0},
+      {OrgId(5), OrgId(2), "Europe", "", {}, 0},
+      {OrgId(6), OrgId(3), "Finance", "", {}, 0},
+      {OrgId(7), OrgId(3), "Human Resources", "", {}, 0},
   });
 }
 
@@ -58,7 +58,7 @@ TEST_CASE("path and depth describe where an organization sits") {
 
 TEST_CASE("put moves an organization to a new parent; erase removes it") {
   OrgTree t = abc_banking();
-  t.put({OrgId(5), OrgId(3), "Europe", "", 0});
+  t.put({OrgId(5), OrgId(3), "Europe", "", {}, 0});
   CHECK(t.is_within(OrgId(5), OrgId(3)));
   CHECK(t.children(OrgId(2)).size() == 1);
   t.erase(OrgId(5));

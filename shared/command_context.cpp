@@ -1,0 +1,182 @@
+// CommandContext implementation.
+#include "command_context.hpp"
+
+#include <algorithm>
+
+namespace linedesk {
+namespace {
+
+bool claims_pool(const Account& a) { return invitation_outstanding(a.status) && a.number.empty(); }
+
+}  // namespace
+
+NumberState number_state_for(const Account* account, const std::string& tag) {
+  if (!account) return tag.empty() ? NumberState::kAvailable : NumberState::kReserved;
+  switch (account->status) {
+    case AccountStatus::kNotInvited: return NumberState::kPendingInvitation;
+    case AccountStatus::kInvited:
+    case AccountStatus::kInvitationFailed: return NumberState::kAssigned;
+    case AccountStatus::kActive: return NumberState::kActivated;
+  }
+  return NumberState::kAssigned;
+}
+
+std::string describe_owner(const CommandContext& cc, const Account* owner) {
+  if (!owner) return "another account";
+  if (!cc.can_see(owner->org)) return "an account in another organization";
+  const std::string name = owner->name().empty() ? owner->account_id : owner->name();
+  const Organization* org = cc.state.org(owner->org);
+  return name + " (" + owner->account_id + (org ? ", " + org->name : std::string()) + ")";
+}
+
+CommandContext::CommandContext(const State& s, const Context& c)
+    : state(s), ctx(c), ids(c.seed) {}
+
+Status CommandContext::init() {
+  if (ctx.system) return {};
+  actor = state.admin(ctx.actor);
+  role = actor ? state.role(actor->role) : nullptr;
+  if (!actor || !role) {
+    return make_error("unknown_admin", "",
+                      "Your administrator account no longer exists; sign in again.");
+  }
+  return {};
+}
+
+bool CommandContext::can_see(OrgId org) const {
+  if (ctx.system) return state.org(org) != nullptr;
+  return actor && state.orgs().find(org) && state.orgs().is_within(org, actor->org);
+}
+
+Error CommandContext::not_visible(std::string_view what) const {
+  return make_error("not_found", "",
+                    "No " + std::string(what) + " with that id exists in your organizations.");
+}
+
+Status CommandContext::require_privilege(Privilege p) const {
+  if (ctx.system) return {};
+  if (!role || !role->privileges.has(p)) {
+    return make_error("forbidden", "",
+                      "Your role \"" + (role ? role->name : std::string()) +
+                          "\" does not include the " + std::string(privilege_label(p)) +
+                          " privilege.");
+  }
+  return {};
+}
+
+Status CommandContext::require(Privilege p, OrgId org, std::string_view what) const {
+  if (!can_see(org)) return not_visible(what);
+  return require_privilege(p);
+}
+
+const Account* CommandContext::account(AccountId id) const {
+  if (removed_.count(id)) return nullptr;
+  auto it = accounts_.find(id);
+  return it != accounts_.end() ? &it->second : state.account(id);
+}
+
+const Number* CommandContext::number(NumberId id) const {
+  auto it = numbers_.find(id);
+  return it != numbers_.end() ? &it->second : state.number(id);
+}
+
+const Invitation* CommandContext::invitation(InvitationId id) const {
+  auto it = invitations_.find(id);
+  return it != invitations_.end() ? &it->second : state.invitation(id);
+}
+
+void CommandContext::put(const Account& a) {
+  if (const Account* old = account(a.id); old && claims_pool(*old)) --claims_delta_[old->org];
+  if (claims_pool(a)) ++claims_delta_[a.org];
+  removed_.erase(a.id);
+  accounts_[a.id] = a;
+}
+
+void CommandContext::put(const Number& n) {
+  if (const Number* old = number(n.id); old && old->state == NumberState::kAvailable) {
+    --available_delta_[old->org];
+  }
+  if (n.state == NumberState::kAvailable) ++available_delta_[n.org];
+  numbers_[n.id] = n;
+}
+
+void CommandContext::put(const Invitation& i) { invitations_[i.id] = i; }
+
+void CommandContext::put(Entity e) { changes_.puts.push_back(std::move(e)); }
+
+void CommandContext::remove_account(AccountId id) {
+  const Account* old = account(id);
+  if (!old) return;
+  if (claims_pool(*old)) --claims_delta_[old->org];
+  changes_.deletes.push_back(Tombstone{EntityKind::kAccount, id.value, old->org});
+  accounts_.erase(id);
+  removed_.insert(id);
+}
+
+std::int64_t CommandContext::available(OrgId org) const {
+  auto it = available_delta_.find(org);
+  return state.pool(org).available + (it == available_delta_.end() ? 0 : it->second);
+}
+
+std::int64_t CommandContext::capacity(OrgId org) const {
+  auto it = claims_delta_.find(org);
+  return available(org) - state.pool(org).claims - (it == claims_delta_.end() ? 0 : it->second);
+}
+
+NumberId CommandContext::pick_available(OrgId org) const {
+  for (NumberId id : state.available_numbers(org)) {
+    const Number* n = number(id);
+    if (n && n->state == NumberState::kAvailable && n->org == org) return id;
+  }
+  // Numbers this command freed in `org` count too.
+  for (const auto& [id, n] : numbers_) {
+    if (n.org == org && n.state == NumberState::kAvailable) return id;
+  }
+  return NumberId();
+}
+
+NumberId CommandContext::pick_reserved(OrgId org, std::string_view tag) const {
+  for (NumberId id : state.reserved_numbers(org, tag)) {
+    const Number* n = number(id);
+    if (n && n->state == NumberState::kReserved && n->org == org) return id;
+  }
+  return NumberId();
+}
+
+void CommandContext::audit(std::string action, OrgId org, std::string target, const Json* before,
+                           const Json* after, std::string summary) {
+  ActivityEntry e;
+  e.id = ids.next_id<ActivityId>();
+  e.at_ms = ctx.now_ms;
+  e.admin = actor ? actor->id : AdminId();
+  e.admin_email = actor ? actor->email : std::string("system");
+  e.org = org;
+  e.action = std::move(action);
+  e.target = std::move(target);
+  if (before) e.before = before->dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (after) e.after = after->dump(-1, ' ', false, Json::error_handler_t::replace);
+  e.summary = std::move(summary);
+  changes_.activity.push_back(std::move(e));
+}
+
+void CommandContext::discard_effects() {
+  changes_ = Changes{};
+  accounts_.clear();
+  removed_.clear();
+  numbers_.clear();
+  invitations_.clear();
+  available_delta_.clear();
+  claims_delta_.clear();
+}
+
+Changes CommandContext::finish() {
+  for (auto& [id, a] : accounts_) changes_.puts.emplace_back(std::move(a));
+  for (auto& [id, n] : numbers_) changes_.puts.emplace_back(std::move(n));
+  for (auto& [id, i] : invitations_) changes_.puts.emplace_back(std::move(i));
+  accounts_.clear();
+  numbers_.clear();
+  invitations_.clear();
+  return std::move(changes_);
+}
+
+}  // namespace linedesk

@@ -1,0 +1,241 @@
+// CSV exports.
+#include "exports.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "csv.hpp"
+
+namespace linedesk {
+namespace {
+
+std::string on_off(bool v) { return v ? "On" : "Off"; }
+
+std::string local_time(const TimeZone& tz, TimestampMs t) { return t > 0 ? tz.format(t) : ""; }
+
+void append_padded(std::string& out, int v, int width) {
+  std::string digits = std::to_string(v);
+  if (static_cast<int>(digits.size()) < width) out.append(width - digits.size(), '0');
+  out += digits;
+}
+
+std::string utc_iso(TimestampMs t) {
+  const CivilTime c = civil_from_utc(t);
+  std::string out;
+  append_padded(out, c.year, 4);
+  out += '-';
+  append_padded(out, c.month, 2);
+  out += '-';
+  append_padded(out, c.day, 2);
+  out += 'T';
+  append_padded(out, c.hour, 2);
+  out += ':';
+  append_padded(out, c.minute, 2);
+  out += ':';
+  append_padded(out, c.second, 2);
+  out += 'Z';
+  return out;
+}
+
+std::string one_line(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> accounts_csv_columns() {
+  return {"Name",
+          "Account ID",
+          "Invitation sent",
+          "Organization",
+          "MultiLine",
+          "Device #",
+          "MultiLine status",
+          "Assigned Number",
+          "Type",
+          "Last Sign In",
+          "Monitor Calls",
+          "Monitor Messages",
+          "Date Registered",
+          "Applications Activity History",
+          "Last Application Accessed",
+          "Last Application Accessed on",
+          "User Permissions",
+          "Social Messaging",
+          "Compliance Group",
+          "Notification Address",
+          "Enable Clare",
+          "Language",
+          "Forwarding Number",
+          "Notes",
+          "First Name",
+          "Last Name",
+          "Email or Device",
+          "Restrict Incoming Social Messaging"};
+}
+
+std::string accounts_csv(const State& state, OrgId org, TimestampMs now, const TimeZone& tz,
+                         const std::vector<AccountId>* selection) {
+  std::vector<const Account*> rows;
+  if (selection) {
+    for (AccountId id : *selection) {
+      const Account* a = state.account(id);
+      if (a && state.orgs().is_within(a->org, org)) rows.push_back(a);
+    }
+  } else {
+    for (const auto& [id, a] : state.accounts()) {
+      if (state.orgs().is_within(a.org, org)) rows.push_back(&a);
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const Account* x, const Account* y) {
+    const std::string nx = x->name(), ny = y->name();
+    return nx != ny ? nx < ny : x->account_id < y->account_id;
+  });
+  std::unordered_map<OrgId, std::string> org_names;
+  for (const auto& [id, o] : state.orgs().all()) org_names.emplace(id, o.name);
+  std::unordered_map<PermGroupId, std::string> group_names;
+  for (const auto& [id, g] : state.groups()) group_names.emplace(id, g.name);
+
+  CsvWriter w(CsvWriteOptions{',', true, true, true});
+  w.reserve(512 + rows.size() * 320);
+  const Organization* o = state.org(org);
+  w.row({"Report name", "Accounts"});
+  w.row({"Date/Time", tz.format(now)});
+  w.row({"Organization", o ? o->name : ""});
+  w.row({"Timezone", tz.name()});
+  w.end_row();
+  w.row(accounts_csv_columns());
+  std::string history;
+  for (const Account* a : rows) {
+    const bool active = a->status == AccountStatus::kActive;
+    history.clear();
+    for (const AppActivity& h : a->app_history) {
+      if (!history.empty()) history += "; ";
+      history += h.app + " (" + h.platform + ") " + local_time(tz, h.at_ms);
+    }
+    const AppActivity* last = a->app_history.empty() ? nullptr : &a->app_history.back();
+    w.cell(a->name())
+        .cell(a->account_id)
+        .cell(local_time(tz, a->invitation_sent_ms))
+        .cell(org_names[a->org])
+        .cell(active ? a->number : "")
+        .cell(a->device_number)
+        .cell(account_status_label(a->status))
+        .cell(active ? "" : a->number)
+        .cell("ML")
+        .cell(local_time(tz, a->last_sign_in_ms))
+        .cell(on_off(a->monitor_calls))
+        .cell(on_off(a->monitor_messages))
+        .cell(local_time(tz, a->registered_ms))
+        .cell(history)
+        .cell(last ? last->app + " (" + last->platform + ")" : "")
+        .cell(last ? local_time(tz, last->at_ms) : "")
+        .cell(group_names[a->permission_group])
+        .cell(a->social_messaging ? "on" : "off")
+        .cell(a->compliance_group)
+        .cell(a->notification_address)
+        .cell(on_off(a->enable_clare))
+        .cell(language_name(a->language))
+        .cell(a->forwarding_number)
+        .cell(a->notes)
+        .cell(a->first_name)
+        .cell(a->last_name)
+        .cell(a->invite_address)
+        .cell(a->restrict_incoming_social_messaging ? "true" : "false")
+        .end_row();
+  }
+  return w.take();
+}
+
+std::string batch_report_csv(const BatchReport& report, bool dry_run) {
+  CsvWriter w(CsvWriteOptions{',', true, true, true});
+  std::vector<std::string> header = report.header;
+  header.push_back("status");
+  header.push_back("reason");
+  w.row(header);
+  for (const BatchRowResult& row : report.rows) {
+    for (std::size_t i = 0; i < report.header.size(); ++i) {
+      w.cell(i < row.cells.size() ? std::string_view(row.cells[i]) : std::string_view());
+    }
+    std::string status;
+    switch (row.status) {
+      case RowStatus::kOk: status = dry_run ? "valid" : "imported"; break;
+      case RowStatus::kFailed: status = "failed"; break;
+      case RowStatus::kSkipped: status = "skipped"; break;
+    }
+    std::string reason = row.reason;
+    for (const std::string& note : row.notes) reason += (reason.empty() ? "" : " ") + note;
+    w.cell(status).cell(reason).end_row();
+  }
+  return w.take();
+}
+
+std::string activity_csv(const State& state, const std::vector<ActivityEntry>& entries) {
+  CsvWriter w(CsvWriteOptions{',', true, true, true});
+  w.row({"Date/Time (UTC)", "Administrator", "Organization", "Action", "Target", "Summary",
+         "Before", "After"});
+  for (const ActivityEntry& e : entries) {
+    const Organization* o = state.org(e.org);
+    w.cell(utc_iso(e.at_ms))
+        .cell(one_line(e.admin_email))
+        .cell(o ? o->name : (e.org.valid() ? "(deleted organization)" : ""))
+        .cell(one_line(e.action))
+        .cell(one_line(e.target))
+        .cell(one_line(e.summary))
+        .cell(one_line(e.before))
+        .cell(one_line(e.after))
+        .end_row();
+  }
+  return w.take();
+}
+
+std::string numbers_csv(const State& state, OrgId org) {
+  std::vector<const Number*> rows;
+  for (const auto& [id, n] : state.numbers()) {
+    if (state.orgs().is_within(n.org, org)) rows.push_back(&n);
+  }
+  std::sort(rows.begin(), rows.end(), [](const Number* a, const Number* b) { return a->id < b->id; });
+  CsvWriter w(CsvWriteOptions{',', true, true, true});
+  w.reserve(64 + rows.size() * 80);
+  w.row({"Number", "State", "Organization", "Tag", "Account ID"});
+  for (const Number* n : rows) {
+    const Organization* o = state.org(n->org);
+    const Account* a = n->account.valid() ? state.account(n->account) : nullptr;
+    w.cell(n->e164)
+        .cell(number_state_label(n->state))
+        .cell(o ? o->name : "")
+        .cell(n->tag)
+        .cell(a ? a->account_id : "")
+        .end_row();
+  }
+  return w.take();
+}
+
+std::string number_import_report_csv(const Json& result) {
+  CsvWriter w(CsvWriteOptions{',', true, true, true});
+  w.row({"line", "number", "tag", "status", "reason"});
+  if (result.contains("rows") && result["rows"].is_array()) {
+    for (const Json& r : result["rows"]) {
+      auto text = [&r](const char* k) {
+        return r.contains(k) && r[k].is_string() ? r[k].get<std::string>() : std::string();
+      };
+      const std::string line =
+          r.contains("line") && r["line"].is_number() ? std::to_string(r["line"].get<std::int64_t>()) : "";
+      w.row({line, text("number"), text("tag"), text("status"), text("reason")});
+    }
+  }
+  return w.take();
+}
+
+}  // namespace linedesk
