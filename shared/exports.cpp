@@ -3,13 +3,14 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "csv.hpp"
 
 namespace linedesk {
 namespace {
 
-std::string on_off(bool v) { return v ? "On" : "Off"; }
+std::string_view on_off(bool v) { return v ? "On" : "Off"; }
 
 std::string local_time(const TimeZone& tz, TimestampMs t) { return t > 0 ? tz.format(t) : ""; }
 
@@ -52,6 +53,13 @@ std::string one_line(const std::string& s) {
   return out;
 }
 
+// The organizations of `org`'s subtree, for one hash lookup per row instead of a walk.
+std::unordered_set<OrgId> subtree_ids(const State& state, OrgId org) {
+  std::unordered_set<OrgId> out;
+  for (const Organization& o : state.orgs().subtree(org)) out.insert(o.id);
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> accounts_csv_columns() {
@@ -87,25 +95,36 @@ std::vector<std::string> accounts_csv_columns() {
 
 std::string accounts_csv(const State& state, OrgId org, TimestampMs now, const TimeZone& tz,
                          const std::vector<AccountId>* selection) {
-  std::vector<const Account*> rows;
+  // Each row's name is built once; sorting compares the prepared keys.
+  struct Row {
+    std::string name;
+    const Account* account;
+  };
+  std::vector<Row> rows;
+  rows.reserve(selection ? selection->size() : state.accounts().size());
+  const std::unordered_set<OrgId> subtree = subtree_ids(state, org);
   if (selection) {
     for (AccountId id : *selection) {
       const Account* a = state.account(id);
-      if (a && state.orgs().is_within(a->org, org)) rows.push_back(a);
+      if (a && subtree.count(a->org)) rows.push_back({a->name(), a});
     }
   } else {
     for (const auto& [id, a] : state.accounts()) {
-      if (state.orgs().is_within(a.org, org)) rows.push_back(&a);
+      if (subtree.count(a.org)) rows.push_back({a.name(), &a});
     }
   }
-  std::sort(rows.begin(), rows.end(), [](const Account* x, const Account* y) {
-    const std::string nx = x->name(), ny = y->name();
-    return nx != ny ? nx < ny : x->account_id < y->account_id;
+  std::sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) {
+    const int c = x.name.compare(y.name);
+    return c != 0 ? c < 0 : x.account->account_id < y.account->account_id;
   });
-  std::unordered_map<OrgId, std::string> org_names;
+  std::unordered_map<OrgId, std::string_view> org_names;
   for (const auto& [id, o] : state.orgs().all()) org_names.emplace(id, o.name);
-  std::unordered_map<PermGroupId, std::string> group_names;
+  std::unordered_map<PermGroupId, std::string_view> group_names;
   for (const auto& [id, g] : state.groups()) group_names.emplace(id, g.name);
+  auto name_of = [](const auto& names, auto id) {
+    auto it = names.find(id);
+    return it == names.end() ? std::string_view() : it->second;
+  };
 
   CsvWriter w(CsvWriteOptions{',', true, true, true});
   w.reserve(512 + rows.size() * 320);
@@ -117,7 +136,8 @@ std::string accounts_csv(const State& state, OrgId org, TimestampMs now, const T
   w.end_row();
   w.row(accounts_csv_columns());
   std::string history;
-  for (const Account* a : rows) {
+  for (const Row& row : rows) {
+    const Account* a = row.account;
     const bool active = a->status == AccountStatus::kActive;
     history.clear();
     for (const AppActivity& h : a->app_history) {
@@ -125,23 +145,23 @@ std::string accounts_csv(const State& state, OrgId org, TimestampMs now, const T
       history += h.app + " (" + h.platform + ") " + local_time(tz, h.at_ms);
     }
     const AppActivity* last = a->app_history.empty() ? nullptr : &a->app_history.back();
-    w.cell(a->name())
+    w.cell(row.name)
         .cell(a->account_id)
         .cell(local_time(tz, a->invitation_sent_ms))
-        .cell(org_names[a->org])
-        .cell(active ? a->number : "")
+        .cell(name_of(org_names, a->org))
+        .cell(active ? std::string_view(a->number) : std::string_view())
         .cell(a->device_number)
         .cell(account_status_label(a->status))
-        .cell(active ? "" : a->number)
+        .cell(active ? std::string_view() : std::string_view(a->number))
         .cell("ML")
         .cell(local_time(tz, a->last_sign_in_ms))
         .cell(on_off(a->monitor_calls))
         .cell(on_off(a->monitor_messages))
         .cell(local_time(tz, a->registered_ms))
         .cell(history)
-        .cell(last ? last->app + " (" + last->platform + ")" : "")
+        .cell(last ? last->app + " (" + last->platform + ")" : std::string())
         .cell(last ? local_time(tz, last->at_ms) : "")
-        .cell(group_names[a->permission_group])
+        .cell(name_of(group_names, a->permission_group))
         .cell(a->social_messaging ? "on" : "off")
         .cell(a->compliance_group)
         .cell(a->notification_address)
@@ -202,8 +222,9 @@ std::string activity_csv(const State& state, const std::vector<ActivityEntry>& e
 
 std::string numbers_csv(const State& state, OrgId org) {
   std::vector<const Number*> rows;
+  const std::unordered_set<OrgId> subtree = subtree_ids(state, org);
   for (const auto& [id, n] : state.numbers()) {
-    if (state.orgs().is_within(n.org, org)) rows.push_back(&n);
+    if (subtree.count(n.org)) rows.push_back(&n);
   }
   std::sort(rows.begin(), rows.end(), [](const Number* a, const Number* b) { return a->id < b->id; });
   CsvWriter w(CsvWriteOptions{',', true, true, true});

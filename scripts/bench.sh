@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Prints LineDesk's benchmark figures: the core natively and as WASM under node, side by side.
+# Usage: scripts/bench.sh [--no-build]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+[ "${1:-}" = "--no-build" ] || ./scripts/build.sh >/dev/null
+native=$(build/bench/linedesk_bench_core 2>/dev/null)
+wasm=$(node build/wasm/bench/linedesk_bench_core.js 2>/dev/null)
+NATIVE="$native" WASM="$wasm" node - <<'JS'
+const parse = (s) => Object.fromEntries(s.trim().split("\n").map((l) => JSON.parse(l)).map((r) => [r.name, r]));
+const n = parse(process.env.NATIVE), w = parse(process.env.WASM);
+const targets = { import_1000_rows: 20, export_100k_accounts: 300 };
+console.log(`${"benchmark".padEnd(24)} ${"native ms".padStart(10)} ${"MB/s".padStart(7)} ${"wasm ms".padStart(9)} ${"MB/s".padStart(7)} ${"wasm/native".padStart(12)}  target`);
+for (const name of Object.keys(n)) {
+  const a = n[name], b = w[name] || {};
+  const ratio = b.median_ms / a.median_ms;
+  console.log(`${name.padEnd(24)} ${a.median_ms.toFixed(1).padStart(10)} ${a.mb_per_s.toFixed(1).padStart(7)} ${(b.median_ms ?? NaN).toFixed(1).padStart(9)} ${(b.mb_per_s ?? NaN).toFixed(1).padStart(7)} ${ratio.toFixed(2).padStart(12)}  native < ${targets[name]} ms, wasm < 2.5x`);
+}
+JS
