@@ -65,14 +65,20 @@ Json to_json(const Entity& e) {
 }
 
 Json entity_envelope(const Entity& e) {
-  return Json{{"kind", entity_kind_name(kind_of(e))}, {"value", to_json(e)}};
+  return Json{{"v", kEntityVersion}, {"kind", entity_kind_name(kind_of(e))}, {"value", to_json(e)}};
 }
 
 Result<Entity> entity_from_envelope(const Json& j) {
   JsonReader r(j, "entity");
+  const std::int64_t version = r.optional_int("v", kEntityVersion);
   const std::string kind = r.required_string("kind");
   const Json& value = r.required("value");
   if (!r.ok()) return r.error();
+  if (version != kEntityVersion) {
+    return make_error("version_mismatch", "entity.v",
+                      "This data has version " + std::to_string(version) + "; this LineDesk reads " +
+                          std::to_string(kEntityVersion) + ". Reload the console.");
+  }
   auto k = entity_kind_from_name(kind);
   if (!k) return make_error("invalid_field", "entity.kind", "Unknown entity kind \"" + kind + "\".");
   auto wrap = [](auto result) -> Result<Entity> {

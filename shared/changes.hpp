@@ -20,6 +20,9 @@
 
 namespace linedesk {
 
+// Version of the entity JSON in envelopes ("v"); a reader refuses other versions.
+inline constexpr int kEntityVersion = 1;
+
 enum class EntityKind {
   kOrganization,
   kAdministrator,
@@ -76,7 +79,7 @@ struct Changes {
 };
 
 Json to_json(const Entity& e);
-// {"kind": "...", "value": {...}}
+// {"v": 1, "kind": "...", "value": {...}}
 Json entity_envelope(const Entity& e);
 Result<Entity> entity_from_envelope(const Json& j);
 Json to_json(const Tombstone& t);

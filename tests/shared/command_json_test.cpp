@@ -132,6 +132,11 @@ TEST_CASE("every entity kind and a whole change set round-trip through JSON") {
     CHECK(back.value() == ent);
   }
   CHECK(kinds.size() == std::variant_size_v<Entity>);
+  Json future = entity_envelope(all.front());
+  future["v"] = kEntityVersion + 1;
+  auto refused = entity_from_envelope(future);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == "version_mismatch");
 
   auto changes = changes_from_json(parse_json(to_json(*batch).dump()).value());
   REQUIRE(changes);
