@@ -12,24 +12,25 @@
 namespace linedesk::server {
 namespace {
 
-std::filesystem::path password_file(const Options& opts) {
+std::filesystem::path password_file(const BootstrapOptions& opts) {
   return std::filesystem::path(opts.db_path).parent_path() / "first-admin-password.txt";
 }
 
 }  // namespace
 
-Result<BootInfo> bootstrap_if_empty(Store& store, const Options& opts, std::int64_t now_ms) {
+Result<BootInfo> bootstrap_if_empty(Store& store, const BootstrapOptions& opts, std::int64_t now_ms) {
   BootInfo info;
-  if (store.has_root()) {
+  if (store.has_enterprise()) {
     info.sign_in_hint = "Sign in with your administrator email and password.";
-    if (std::filesystem::exists(password_file(opts))) {
+    if (!opts.db_path.empty() && std::filesystem::exists(password_file(opts))) {
       info.sign_in_hint += " The first administrator's generated password is in " +
                            password_file(opts).string() + ".";
     }
     return info;
   }
-  if (auto s = check_display_text(opts.org_name, "--org-name", "The organization name", 120); !s) {
-    return s.error();
+  const std::string org_name(trim(opts.org_name));
+  if (auto s = check_display_text(org_name, "--org-name", "The organization name", kMaxOrgNameLength); !s) {
+    return make_error("bad_option", "--org-name", "--org-name: " + s.error().message);
   }
   const std::string email = ascii_lower(trim(opts.admin_email));
   if (!is_plausible_email(email)) {
@@ -42,10 +43,43 @@ Result<BootInfo> bootstrap_if_empty(Store& store, const Options& opts, std::int6
   if (auto s = check_new_password(password); !s) {
     return make_error("bad_option", "--admin-password", "--admin-password: " + s.error().message);
   }
-  BootstrapRequest req{opts.org_name, email, "", "", hash_password(password)};
-  store.bootstrap(req, now_ms);
+
+  Changes c;
+  const Organization root{OrgId(random_id()), OrgId(), org_name, "", {}, now_ms};
+  c.puts.emplace_back(root);
+  const Role role{RoleId(random_id()), root.id, "Enterprise Administrator", PrivilegeSet::all()};
+  c.puts.emplace_back(role);
+  PermissionGroup group;
+  group.id = PermGroupId(random_id());
+  group.org = root.id;
+  group.name = "Default User Permissions";
+  group.is_default = true;
+  c.puts.emplace_back(group);
+  Administrator admin;
+  admin.id = AdminId(random_id());
+  admin.org = root.id;
+  admin.role = role.id;
+  admin.email = email;
+  admin.time_zone = "UTC";
+  admin.created_ms = now_ms;
+  c.puts.emplace_back(admin);
+  ActivityEntry created;
+  created.id = ActivityId(random_id());
+  created.at_ms = now_ms;
+  created.admin_email = "system";
+  created.org = root.id;
+  created.action = "create_enterprise";
+  created.target = "organization " + org_name;
+  created.summary = "Created the enterprise \"" + org_name + "\" with its first administrator " + email + ".";
+  c.activity.push_back(created);
+  CommitRecord record;
+  record.changes = &c;
+  record.now_ms = now_ms;
+  store.commit(record);
+  store.set_password_hash(admin.id, hash_password(password), now_ms);
+
   info.created = true;
-  info.sign_in_hint = "Created the enterprise \"" + opts.org_name + "\". Sign in as " + email;
+  info.sign_in_hint = "Created the enterprise \"" + org_name + "\". Sign in as " + email;
   if (generated) {
     const auto file = password_file(opts);
     {

@@ -1,4 +1,7 @@
-// linedesk-server: opens the database, creates the enterprise on first start, serves.
+// linedesk-server: opens the database, creates the enterprise on first start (and the demo on
+// request), delivers mail in the background, and serves the API and the console.
+#include <curl/curl.h>
+
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -9,8 +12,13 @@
 #include "auth.hpp"
 #include "bootstrap.hpp"
 #include "clock.hpp"
+#include "delivery.hpp"
+#include "demo.hpp"
 #include "http_server.hpp"
+#include "mail.hpp"
 #include "options.hpp"
+#include "service.hpp"
+#include "sqlite_db.hpp"
 #include "store.hpp"
 
 #ifndef LINEDESK_DEFAULT_WEB_ROOT
@@ -29,8 +37,7 @@ void on_signal(int) {
 
 int main(int argc, char** argv) {
   using namespace linedesk::server;
-  auto parsed = parse_options(std::vector<std::string>(argv + 1, argv + argc),
-                              LINEDESK_DEFAULT_WEB_ROOT);
+  auto parsed = parse_options(std::vector<std::string>(argv + 1, argv + argc), LINEDESK_DEFAULT_WEB_ROOT);
   if (!parsed) {
     std::fprintf(stderr, "linedesk-server: %s\n", parsed.error().message.c_str());
     return 2;
@@ -42,17 +49,46 @@ int main(int argc, char** argv) {
   }
   try {
     init_crypto();
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     SystemClock clock;
-    const auto parent = std::filesystem::path(opts.db_path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
-    Store store(opts.db_path, clock.now_ms());
-    auto boot = bootstrap_if_empty(store, opts, clock.now_ms());
+    const std::filesystem::path db_dir = std::filesystem::path(opts.db_path).parent_path();
+    if (!db_dir.empty()) std::filesystem::create_directories(db_dir);
+    Store store(std::make_unique<SqliteConnection>(opts.db_path), clock.now_ms());
+    const bool fresh = !store.has_enterprise();
+    auto boot = bootstrap_if_empty(store, opts.boot, clock.now_ms());
     if (!boot) {
       std::fprintf(stderr, "linedesk-server: %s\n", boot.error().message.c_str());
       return 2;
     }
+    if (!opts.public_url_set) {
+      opts.service.public_url = "http://" + opts.http.host + ":" + std::to_string(opts.http.port);
+    }
+    Service service(store, clock, opts.service);
+    if (opts.demo && fresh) {
+      std::printf("Seeding the demo enterprise...\n");
+      std::fflush(stdout);
+      auto demo = seed_demo(service);
+      if (!demo) {
+        std::fprintf(stderr, "linedesk-server: demo: %s\n", demo.error().message.c_str());
+        return 1;
+      }
+      std::printf("Demo: %d organizations, %d numbers, %d accounts, %lld usage records.\n",
+                  demo->orgs, demo->numbers, demo->accounts,
+                  static_cast<long long>(demo->usage_records));
+    }
 
-    HttpServer server(store, clock, opts.http);
+    const std::string outbox =
+        opts.outbox_dir.empty() ? (db_dir.empty() ? std::filesystem::path("outbox") : db_dir / "outbox").string()
+                                : opts.outbox_dir;
+    OutboxDirMailer folder(outbox, opts.mail_from);
+    std::unique_ptr<SmtpMailer> smtp;
+    if (!opts.smtp_url.empty()) smtp = std::make_unique<SmtpMailer>(opts.smtp_url, opts.mail_from, folder);
+    Mailer& mailer = smtp ? static_cast<Mailer&>(*smtp) : folder;
+    DeliveryWorker delivery(service, mailer);
+    service.set_mail_listener([&delivery] { delivery.notify(); });
+    delivery.start();
+
+    HttpServer server(service, opts.http);
     const int port = server.bind();
     if (port < 0) {
       std::fprintf(stderr, "linedesk-server: cannot listen on %s:%d (in use?)\n",
@@ -62,6 +98,7 @@ int main(int argc, char** argv) {
     if (!opts.port_file.empty()) std::ofstream(opts.port_file) << port << "\n";
     std::printf("LineDesk is running at http://%s:%d/\n", opts.http.host.c_str(), port);
     std::printf("%s\n", boot->sign_in_hint.c_str());
+    std::printf("Mail goes to the %s.\n", mailer.describe().c_str());
     std::fflush(stdout);
 
     g_server = &server;
@@ -69,6 +106,14 @@ int main(int argc, char** argv) {
     std::signal(SIGTERM, on_signal);
     server.listen();
     g_server = nullptr;
+    delivery.stop();
+  } catch (const DbError& e) {
+    std::fprintf(stderr, "linedesk-server: database %s: %s\n", opts.db_path.c_str(), e.what());
+    if (e.kind() == DbError::Kind::kCorrupt) {
+      std::fprintf(stderr, "linedesk-server: the file is not a LineDesk database or is damaged; "
+                           "it was not changed. Restore it from a backup or start with another --db.\n");
+    }
+    return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "linedesk-server: %s\n", e.what());
     return 1;

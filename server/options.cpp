@@ -25,8 +25,15 @@ std::string usage_text() {
   --host ADDR            address to listen on (default 127.0.0.1)
   --port N               port, 0 for any free port (default 8080)
   --db PATH              SQLite database file (default data/linedesk.db)
-  --web DIR              folder holding the built console (default: the build's wasm/client)
+  --web DIR              folder holding the built console (default: the build's wasm/web)
   --port-file PATH       write the bound port to PATH once listening
+  --public-url URL       start of links in mail (default http://HOST:PORT)
+  --smtp URL             send mail through this SMTP relay, e.g. smtp://127.0.0.1:2525
+                         (default: write .eml files to the outbox folder)
+  --outbox DIR           folder for mail when there is no relay (default: outbox/ beside the db)
+  --mail-from ADDR       sender of mail (default "LineDesk <no-reply@linedesk.local>")
+  --demo                 on an empty database, seed a demo enterprise (tree, numbers,
+                         accounts in every state, a month of usage)
   --org-name NAME        first start only: name of the root organization
   --admin-email EMAIL    first start only: the first administrator's email
   --admin-password PW    first start only: its password (default: generated and printed)
@@ -42,9 +49,7 @@ Result<Options> parse_options(const std::vector<std::string>& args, std::string 
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](std::string& out) -> Status {
-      if (i + 1 >= args.size()) {
-        return make_error("bad_option", a, a + " needs a value.");
-      }
+      if (i + 1 >= args.size()) return make_error("bad_option", a, a + " needs a value.");
       out = args[++i];
       return {};
     };
@@ -54,28 +59,37 @@ Result<Options> parse_options(const std::vector<std::string>& args, std::string 
       o.show_help = true;
     } else if (a == "--host") {
       st = value(o.http.host);
-    } else if (a == "--port") {
+    } else if (a == "--port" || a == "--threads") {
       if (!(st = value(v))) return st.error();
-      auto p = parse_int(a, v, 0, 65535);
+      auto p = a == "--port" ? parse_int(a, v, 0, 65535) : parse_int(a, v, 2, 256);
       if (!p) return p.error();
-      o.http.port = *p;
-    } else if (a == "--threads") {
-      if (!(st = value(v))) return st.error();
-      auto p = parse_int(a, v, 2, 256);
-      if (!p) return p.error();
-      o.http.worker_threads = *p;
+      (a == "--port" ? o.http.port : o.http.worker_threads) = *p;
     } else if (a == "--db") {
       st = value(o.db_path);
     } else if (a == "--web") {
       st = value(o.http.web_root);
     } else if (a == "--port-file") {
       st = value(o.port_file);
+    } else if (a == "--public-url") {
+      st = value(o.service.public_url);
+      o.public_url_set = true;
+    } else if (a == "--smtp") {
+      st = value(o.smtp_url);
+      if (st && o.smtp_url.rfind("smtp://", 0) != 0 && o.smtp_url.rfind("smtps://", 0) != 0) {
+        return make_error("bad_option", a, "--smtp needs a URL like smtp://mail.example.com:25.");
+      }
+    } else if (a == "--outbox") {
+      st = value(o.outbox_dir);
+    } else if (a == "--mail-from") {
+      st = value(o.mail_from);
+    } else if (a == "--demo") {
+      o.demo = true;
     } else if (a == "--org-name") {
-      st = value(o.org_name);
+      st = value(o.boot.org_name);
     } else if (a == "--admin-email") {
-      st = value(o.admin_email);
+      st = value(o.boot.admin_email);
     } else if (a == "--admin-password") {
-      st = value(o.admin_password);
+      st = value(o.boot.admin_password);
     } else if (a == "--log-requests") {
       o.http.log_requests = true;
     } else {
@@ -83,6 +97,7 @@ Result<Options> parse_options(const std::vector<std::string>& args, std::string 
     }
     if (!st) return st.error();
   }
+  o.boot.db_path = o.db_path;
   return o;
 }
 

@@ -1,23 +1,27 @@
 // Command-line options of linedesk-server.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "bootstrap.hpp"
 #include "http_server.hpp"
+#include "service.hpp"
 #include "shared/result.hpp"
 
 namespace linedesk::server {
 
 struct Options {
   ServerConfig http;
+  ServiceConfig service;
+  BootstrapOptions boot;
   std::string db_path = "data/linedesk.db";
-  std::string port_file;  // when set, the bound port is written there (for tests and scripts)
-  // First start only: the root organization and first administrator.
-  std::string org_name = "My Enterprise";
-  std::string admin_email = "admin@linedesk.local";
-  std::string admin_password;  // empty: generate one and print it
+  std::string port_file;   // when set, the bound port is written there (for tests and scripts)
+  std::string outbox_dir;  // default: "outbox" beside the database
+  std::string smtp_url;    // "smtp://host:port": send mail through this relay
+  std::string mail_from = "LineDesk <no-reply@linedesk.local>";
+  bool demo = false;       // seed the demo enterprise on an empty database
+  bool public_url_set = false;
   bool show_help = false;
 };
 

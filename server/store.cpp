@@ -1,159 +1,472 @@
-// SQLite persistence for the walking skeleton's entities.
+// Store: entities, commits and the change log.
 #include "store.hpp"
 
-#include "auth.hpp"
 #include "migrations.hpp"
+#include "shared/text.hpp"
 
 namespace linedesk::server {
 namespace {
 
-constexpr const char* kAdminColumns =
-    "id, org_id, role_id, email, first_name, last_name, phone, address, time_zone, photo, "
-    "created_ms, password_hash";
+std::string json_text(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
-Administrator read_admin(const Statement& st) {
-  Administrator a;
-  a.id = AdminId(st.column_int(0));
-  a.org = OrgId(st.column_int(1));
-  a.role = RoleId(st.column_int(2));
-  a.email = st.column_text(3);
-  a.first_name = st.column_text(4);
-  a.last_name = st.column_text(5);
-  a.phone = st.column_text(6);
-  a.address = st.column_text(7);
-  a.time_zone = st.column_text(8);
-  a.photo = st.column_text(9);
-  a.created_ms = st.column_int(10);
-  return a;
+Json parse_stored(const std::string& text, Json fallback) {
+  auto j = parse_json(text);
+  return j ? std::move(j).value() : fallback;
 }
 
-Organization read_org(const Statement& st) {
+Organization read_org(Stmt& st) {
   Organization o;
-  o.id = OrgId(st.column_int(0));
-  o.parent = OrgId(st.column_is_null(1) ? 0 : st.column_int(1));
-  o.name = st.column_text(2);
-  o.description = st.column_text(3);
-  o.created_ms = st.column_int(4);
+  o.id = OrgId(st.col_int(0));
+  o.parent = OrgId(st.col_null(1) ? 0 : st.col_int(1));
+  o.name = st.col_text(2);
+  o.description = st.col_text(3);
+  if (auto p = policy_overrides_from_json(parse_stored(st.col_text(4), Json::object()))) {
+    o.policies = std::move(p).value();
+  }
+  o.created_ms = st.col_int(5);
   return o;
 }
 
 }  // namespace
 
-Store::Store(const std::string& path, std::int64_t now_ms) : db_(path) { migrate(db_, now_ms); }
+Store::Store(std::unique_ptr<SqlConnection> db, std::int64_t now_ms) : db_(std::move(db)) {
+  std::lock_guard lock(mutex_);
+  migrate(*db_, now_ms);
+}
 
 int Store::schema_version() {
   std::lock_guard lock(mutex_);
-  return linedesk::server::schema_version(db_);
+  return linedesk::server::schema_version(*db_);
 }
 
-bool Store::has_root() {
+bool Store::has_enterprise() {
   std::lock_guard lock(mutex_);
-  return db_.query_int("SELECT count(*) FROM organizations WHERE parent_id IS NULL").value_or(0) >
-         0;
+  return Stmt(db_->cached("SELECT count(*) FROM organizations WHERE parent_id IS NULL"))
+             .scalar()
+             .value_or(0) > 0;
 }
 
-Administrator Store::bootstrap(const BootstrapRequest& req, std::int64_t now_ms) {
+std::int64_t Store::version() {
   std::lock_guard lock(mutex_);
-  Transaction tx(db_);
-  Organization root{OrgId(random_id()), OrgId(), req.org_name, "", {}, now_ms};
-  db_.prepare("INSERT INTO organizations(id, parent_id, name, description, created_ms) "
-              "VALUES (?, NULL, ?, ?, ?)")
-      .bind_all(root.id.value, root.name, root.description, root.created_ms)
+  return Stmt(db_->cached("SELECT COALESCE(MAX(seq), 0) FROM change_log")).scalar().value_or(0);
+}
+
+// --- writing entities --------------------------------------------------------------------
+
+void Store::write_entity(const Entity& e) {
+  std::visit(
+      [this](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, Organization>) {
+          Stmt(db_->cached(
+                   "INSERT INTO organizations(id, parent_id, name, description, policies, created_ms) "
+                   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET parent_id = "
+                   "excluded.parent_id, name = excluded.name, description = excluded.description, "
+                   "policies = excluded.policies"))
+              .bind(v.id.value)
+              .bind_id(v.parent.value)
+              .bind_all(v.name, v.description, json_text(to_json(v.policies)), v.created_ms)
+              .run();
+        } else if constexpr (std::is_same_v<T, Administrator>) {
+          Stmt(db_->cached(
+                   "INSERT INTO administrators(id, org_id, role_id, email, first_name, last_name, "
+                   "phone, address, time_zone, photo, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                   "?, ?, ?) ON CONFLICT(id) DO UPDATE SET org_id = excluded.org_id, role_id = "
+                   "excluded.role_id, email = excluded.email, first_name = excluded.first_name, "
+                   "last_name = excluded.last_name, phone = excluded.phone, address = "
+                   "excluded.address, time_zone = excluded.time_zone, photo = excluded.photo"))
+              .bind_all(v.id.value, v.org.value, v.role.value, v.email, v.first_name, v.last_name,
+                        v.phone, v.address, v.time_zone, v.photo, v.created_ms)
+              .run();
+        } else if constexpr (std::is_same_v<T, Role>) {
+          Stmt(db_->cached("INSERT INTO roles(id, org_id, name, privileges) VALUES (?, ?, ?, ?) "
+                           "ON CONFLICT(id) DO UPDATE SET name = excluded.name, privileges = "
+                           "excluded.privileges"))
+              .bind_all(v.id.value, v.org.value, v.name,
+                        static_cast<std::int64_t>(v.privileges.bits))
+              .run();
+        } else if constexpr (std::is_same_v<T, PermissionGroup>) {
+          Stmt(db_->cached(
+                   "INSERT INTO permission_groups(id, org_id, name, description, is_default, "
+                   "voice_calling, messaging, international_calling, call_recording_allowed) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = "
+                   "excluded.name, description = excluded.description, is_default = "
+                   "excluded.is_default, voice_calling = excluded.voice_calling, messaging = "
+                   "excluded.messaging, international_calling = excluded.international_calling, "
+                   "call_recording_allowed = excluded.call_recording_allowed"))
+              .bind_all(v.id.value, v.org.value, v.name, v.description, v.is_default,
+                        v.voice_calling, v.messaging, v.international_calling,
+                        v.call_recording_allowed)
+              .run();
+        } else if constexpr (std::is_same_v<T, Account>) {
+          Json history = to_json(v)["app_history"];
+          Stmt(db_->cached(
+                   "INSERT INTO accounts(id, org_id, permission_group_id, account_id, account_key, "
+                   "first_name, last_name, invite_address, device_number, notification_address, "
+                   "status, number, monitor_calls, monitor_messages, social_messaging, "
+                   "restrict_incoming_social_messaging, enable_clare, ms_teams_calling, "
+                   "compliance_group, language, forwarding_number, notes, invitation_id, "
+                   "created_ms, updated_ms, invitation_sent_ms, registered_ms, last_sign_in_ms, "
+                   "app_history, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                   "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET org_id "
+                   "= excluded.org_id, permission_group_id = excluded.permission_group_id, "
+                   "account_id = excluded.account_id, account_key = excluded.account_key, "
+                   "first_name = excluded.first_name, last_name = excluded.last_name, "
+                   "invite_address = excluded.invite_address, device_number = "
+                   "excluded.device_number, notification_address = excluded.notification_address, "
+                   "status = excluded.status, number = excluded.number, monitor_calls = "
+                   "excluded.monitor_calls, monitor_messages = excluded.monitor_messages, "
+                   "social_messaging = excluded.social_messaging, "
+                   "restrict_incoming_social_messaging = "
+                   "excluded.restrict_incoming_social_messaging, enable_clare = "
+                   "excluded.enable_clare, ms_teams_calling = excluded.ms_teams_calling, "
+                   "compliance_group = excluded.compliance_group, language = excluded.language, "
+                   "forwarding_number = excluded.forwarding_number, notes = excluded.notes, "
+                   "invitation_id = excluded.invitation_id, updated_ms = excluded.updated_ms, "
+                   "invitation_sent_ms = excluded.invitation_sent_ms, registered_ms = "
+                   "excluded.registered_ms, last_sign_in_ms = excluded.last_sign_in_ms, "
+                   "app_history = excluded.app_history, version = excluded.version"))
+              .bind_all(v.id.value, v.org.value, v.permission_group.value, v.account_id,
+                        account_id_key(v.account_id), v.first_name, v.last_name, v.invite_address,
+                        v.device_number, v.notification_address,
+                        std::string(account_status_name(v.status)), v.number, v.monitor_calls,
+                        v.monitor_messages, v.social_messaging,
+                        v.restrict_incoming_social_messaging, v.enable_clare, v.ms_teams_calling,
+                        v.compliance_group, std::string(language_name(v.language)),
+                        v.forwarding_number, v.notes)
+              .bind_id(v.invitation.value)
+              .bind_all(v.created_ms, v.updated_ms, v.invitation_sent_ms, v.registered_ms,
+                        v.last_sign_in_ms, json_text(history), v.version)
+              .run();
+        } else if constexpr (std::is_same_v<T, Number>) {
+          Stmt(db_->cached("INSERT INTO numbers(id, e164, org_id, tag, account_id, state, "
+                           "imported_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                           "org_id = excluded.org_id, tag = excluded.tag, account_id = "
+                           "excluded.account_id, state = excluded.state"))
+              .bind_all(v.id.value, v.e164, v.org.value, v.tag)
+              .bind_id(v.account.value)
+              .bind_all(std::string(number_state_name(v.state)), v.imported_ms)
+              .run();
+        } else if constexpr (std::is_same_v<T, Invitation>) {
+          Stmt(db_->cached("INSERT INTO invitations(id, account_id, org_id, address, by_email, "
+                           "status, created_ms, expires_ms, sent_ms, failure) VALUES (?, ?, ?, ?, "
+                           "?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET org_id = "
+                           "excluded.org_id, status = excluded.status, sent_ms = excluded.sent_ms, "
+                           "failure = excluded.failure"))
+              .bind_all(v.id.value, v.account.value, v.org.value, v.address, v.by_email,
+                        std::string(invitation_status_name(v.status)), v.created_ms, v.expires_ms,
+                        v.sent_ms, v.failure)
+              .run();
+        } else if constexpr (std::is_same_v<T, BatchRecord>) {
+          Stmt(db_->cached("INSERT INTO batches(id, org_id, permission_group_id, admin_id, "
+                           "admin_email, mode, file_name, created_ms, rows_total, rows_imported, "
+                           "rows_failed, rows_skipped, invitations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                           "?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING"))
+              .bind_all(v.id.value, v.org.value, v.permission_group.value, v.admin.value,
+                        v.admin_email, std::string(batch_mode_name(v.mode)), v.file_name,
+                        v.created_ms, v.rows_total, v.rows_imported, v.rows_failed, v.rows_skipped,
+                        v.invitations)
+              .run();
+        }
+      },
+      e);
+}
+
+void Store::delete_entity(const Tombstone& t) {
+  const char* sql = nullptr;
+  switch (t.kind) {
+    case EntityKind::kOrganization: sql = "DELETE FROM organizations WHERE id = ?"; break;
+    case EntityKind::kAdministrator: sql = "DELETE FROM administrators WHERE id = ?"; break;
+    case EntityKind::kRole: sql = "DELETE FROM roles WHERE id = ?"; break;
+    case EntityKind::kPermissionGroup: sql = "DELETE FROM permission_groups WHERE id = ?"; break;
+    case EntityKind::kAccount: sql = "DELETE FROM accounts WHERE id = ?"; break;
+    case EntityKind::kNumber: sql = "DELETE FROM numbers WHERE id = ?"; break;
+    case EntityKind::kInvitation: sql = "DELETE FROM invitations WHERE id = ?"; break;
+    case EntityKind::kBatch: sql = "DELETE FROM batches WHERE id = ?"; break;
+  }
+  Stmt(db_->cached(sql)).bind(t.id).run();
+}
+
+void Store::append_change(const std::string& kind, std::int64_t id, OrgId org, bool deleted,
+                          const std::string& value, std::int64_t now_ms) {
+  Stmt(db_->cached("INSERT INTO change_log(kind, entity_id, org_id, deleted, value, at_ms) "
+                   "VALUES (?, ?, ?, ?, ?, ?)"))
+      .bind_all(kind, id)
+      .bind_id(org.value)
+      .bind_all(deleted, value, now_ms)
       .run();
-  Role role{RoleId(random_id()), root.id, "Enterprise Administrator", PrivilegeSet::all()};
-  db_.prepare("INSERT INTO roles(id, org_id, name, privileges) VALUES (?, ?, ?, ?)")
-      .bind_all(role.id.value, role.org.value, role.name,
-                static_cast<std::int64_t>(role.privileges.bits))
+}
+
+void Store::write_activity(const ActivityEntry& e) {
+  Stmt(db_->cached("INSERT INTO activity(id, at_ms, admin_id, admin_email, org_id, action, "
+                   "target, before_json, after_json, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+      .bind_all(e.id.value, e.at_ms)
+      .bind_id(e.admin.value)
+      .bind(e.admin_email)
+      .bind_id(e.org.value)
+      .bind_all(e.action, e.target, e.before, e.after, e.summary)
       .run();
-  Administrator admin;
-  admin.id = AdminId(random_id());
-  admin.org = root.id;
-  admin.role = role.id;
-  admin.email = req.admin_email;
-  admin.first_name = req.admin_first_name;
-  admin.last_name = req.admin_last_name;
-  admin.time_zone = "UTC";
-  admin.created_ms = now_ms;
-  db_.prepare("INSERT INTO administrators(id, org_id, role_id, email, password_hash, first_name, "
-              "last_name, time_zone, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind_all(admin.id.value, admin.org.value, admin.role.value, admin.email, req.password_hash,
-                admin.first_name, admin.last_name, admin.time_zone, admin.created_ms)
-      .run();
+}
+
+std::int64_t Store::commit(const CommitRecord& r) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(*db_);
+  // Foreign keys are checked at COMMIT: a command's rows may arrive in any order.
+  if (db_->dialect() == SqlDialect::kSqlite) db_->exec("PRAGMA defer_foreign_keys = ON");
+  const Changes& c = *r.changes;
+  for (const Entity& e : c.puts) {
+    write_entity(e);
+    append_change(std::string(entity_kind_name(kind_of(e))), id_of(e), org_of(e), false,
+                  json_text(to_json(e)), r.now_ms);
+  }
+  for (const Tombstone& t : c.deletes) {
+    delete_entity(t);
+    append_change(std::string(entity_kind_name(t.kind)), t.id, t.org, true, "", r.now_ms);
+  }
+  for (const ActivityEntry& a : c.activity) write_activity(a);
+  if (c.report) {
+    BatchId batch;
+    for (const Entity& e : c.puts) {
+      if (const auto* b = std::get_if<BatchRecord>(&e)) batch = b->id;
+    }
+    if (batch.valid()) {
+      Stmt(db_->cached("UPDATE batches SET header = ? WHERE id = ?"))
+          .bind_all(json_text(Json(c.report->header)), batch.value)
+          .run();
+      std::int64_t index = 0;
+      for (const BatchRowResult& row : c.report->rows) {
+        Stmt(db_->cached("INSERT INTO batch_rows(batch_id, row_index, line, status, column_name, "
+                         "value, code, reason, notes, cells, account_id) VALUES (?, ?, ?, ?, ?, ?, "
+                         "?, ?, ?, ?, ?)"))
+            .bind_all(batch.value, index++, static_cast<std::int64_t>(row.line),
+                      std::string(row_status_name(row.status)), row.column, row.value, row.code,
+                      row.reason, json_text(Json(row.notes)), json_text(Json(row.cells)))
+            .bind_id(row.account.value)
+            .run();
+      }
+    }
+  }
+  for (const OutboxMessage& m : r.mail) {
+    Stmt(db_->cached("INSERT INTO outbox(kind, org_id, to_address, subject, body, status, "
+                     "created_ms, invitation_id, batch_id, command_uuid) VALUES (?, ?, ?, ?, ?, "
+                     "'pending', ?, ?, ?, ?)"))
+        .bind(m.kind)
+        .bind_id(m.org.value)
+        .bind_all(m.to, m.subject, m.body, r.now_ms)
+        .bind_id(m.invitation.value)
+        .bind_id(m.batch.value)
+        .bind(r.command_uuid)
+        .run();
+  }
+  for (const auto& [hash, inv] : r.invitation_tokens) {
+    Stmt(db_->cached("INSERT INTO invitation_tokens(token_hash, invitation_id, created_ms) VALUES "
+                     "(?, ?, ?)"))
+        .bind_all(hash, inv.value, r.now_ms)
+        .run();
+  }
+  for (const auto& [hash, admin] : r.admin_tokens) {
+    Stmt(db_->cached("INSERT INTO admin_tokens(token_hash, admin_id, created_ms, expires_ms) "
+                     "VALUES (?, ?, ?, ?)"))
+        .bind_all(hash, admin.value, r.now_ms, r.admin_token_expires_ms)
+        .run();
+  }
+  if (!r.command_uuid.empty()) {
+    Stmt(db_->cached("INSERT INTO commands(uuid, admin_id, name, at_ms, result) VALUES (?, ?, ?, "
+                     "?, ?)"))
+        .bind(r.command_uuid)
+        .bind_id(r.admin.value)
+        .bind_all(r.command_name, r.now_ms, json_text(r.result))
+        .run();
+  }
+  const std::int64_t seq =
+      Stmt(db_->cached("SELECT COALESCE(MAX(seq), 0) FROM change_log")).scalar().value_or(0);
   tx.commit();
-  return admin;
+  return seq;
 }
 
-std::optional<AdminCredentials> Store::admin_by_email(const std::string& email_lower) {
+std::optional<Json> Store::command_result(const std::string& uuid) {
   std::lock_guard lock(mutex_);
-  auto st = db_.prepare(std::string("SELECT ") + kAdminColumns +
-                        " FROM administrators WHERE email = ?");
-  st.bind(1, email_lower);
+  Stmt st(db_->cached("SELECT result FROM commands WHERE uuid = ?"));
+  st.bind(uuid);
   if (!st.step()) return std::nullopt;
-  return AdminCredentials{read_admin(st), st.column_text(11)};
+  return parse_stored(st.col_text(0), Json::object());
 }
 
-std::optional<Administrator> Store::admin(AdminId id) {
+// --- loading ------------------------------------------------------------------------------
+
+State Store::load_state() {
   std::lock_guard lock(mutex_);
-  auto st = db_.prepare(std::string("SELECT ") + kAdminColumns + " FROM administrators WHERE id = ?");
-  st.bind(1, id.value);
+  State s;
+  {
+    // Parents before children is not needed: OrgTree indexes children as they come.
+    Stmt st(db_->cached("SELECT id, parent_id, name, description, policies, created_ms FROM "
+                        "organizations"));
+    while (st.step()) s.put(read_org(st));
+  }
+  {
+    Stmt st(db_->cached("SELECT id, org_id, name, privileges FROM roles"));
+    while (st.step()) {
+      s.put(Role{RoleId(st.col_int(0)), OrgId(st.col_int(1)), st.col_text(2),
+                 PrivilegeSet{static_cast<std::uint32_t>(st.col_int(3))}});
+    }
+  }
+  {
+    Stmt st(db_->cached("SELECT id, org_id, role_id, email, first_name, last_name, phone, "
+                        "address, time_zone, photo, created_ms FROM administrators"));
+    while (st.step()) {
+      Administrator a;
+      a.id = AdminId(st.col_int(0));
+      a.org = OrgId(st.col_int(1));
+      a.role = RoleId(st.col_int(2));
+      a.email = st.col_text(3);
+      a.first_name = st.col_text(4);
+      a.last_name = st.col_text(5);
+      a.phone = st.col_text(6);
+      a.address = st.col_text(7);
+      a.time_zone = st.col_text(8);
+      a.photo = st.col_text(9);
+      a.created_ms = st.col_int(10);
+      s.put(a);
+    }
+  }
+  {
+    Stmt st(db_->cached("SELECT id, org_id, name, description, is_default, voice_calling, "
+                        "messaging, international_calling, call_recording_allowed FROM "
+                        "permission_groups"));
+    while (st.step()) {
+      PermissionGroup g;
+      g.id = PermGroupId(st.col_int(0));
+      g.org = OrgId(st.col_int(1));
+      g.name = st.col_text(2);
+      g.description = st.col_text(3);
+      g.is_default = st.col_int(4) != 0;
+      g.voice_calling = st.col_int(5) != 0;
+      g.messaging = st.col_int(6) != 0;
+      g.international_calling = st.col_int(7) != 0;
+      g.call_recording_allowed = st.col_int(8) != 0;
+      s.put(g);
+    }
+  }
+  {
+    Stmt st(db_->cached(
+        "SELECT id, org_id, permission_group_id, account_id, first_name, last_name, "
+        "invite_address, device_number, notification_address, status, number, monitor_calls, "
+        "monitor_messages, social_messaging, restrict_incoming_social_messaging, enable_clare, "
+        "ms_teams_calling, compliance_group, language, forwarding_number, notes, invitation_id, "
+        "created_ms, updated_ms, invitation_sent_ms, registered_ms, last_sign_in_ms, "
+        "app_history, version FROM accounts"));
+    while (st.step()) {
+      Account a;
+      a.id = AccountId(st.col_int(0));
+      a.org = OrgId(st.col_int(1));
+      a.permission_group = PermGroupId(st.col_int(2));
+      a.account_id = st.col_text(3);
+      a.first_name = st.col_text(4);
+      a.last_name = st.col_text(5);
+      a.invite_address = st.col_text(6);
+      a.device_number = st.col_text(7);
+      a.notification_address = st.col_text(8);
+      a.status = account_status_from_name(st.col_text(9)).value_or(AccountStatus::kNotInvited);
+      a.number = st.col_text(10);
+      a.monitor_calls = st.col_int(11) != 0;
+      a.monitor_messages = st.col_int(12) != 0;
+      a.social_messaging = st.col_int(13) != 0;
+      a.restrict_incoming_social_messaging = st.col_int(14) != 0;
+      a.enable_clare = st.col_int(15) != 0;
+      a.ms_teams_calling = st.col_int(16) != 0;
+      a.compliance_group = st.col_text(17);
+      a.language = language_from_name(st.col_text(18)).value_or(Language::kEnglish);
+      a.forwarding_number = st.col_text(19);
+      a.notes = st.col_text(20);
+      a.invitation = InvitationId(st.col_null(21) ? 0 : st.col_int(21));
+      a.created_ms = st.col_int(22);
+      a.updated_ms = st.col_int(23);
+      a.invitation_sent_ms = st.col_int(24);
+      a.registered_ms = st.col_int(25);
+      a.last_sign_in_ms = st.col_int(26);
+      const Json history = parse_stored(st.col_text(27), Json::array());
+      for (const Json& h : history) {
+        if (h.is_object()) {
+          a.app_history.push_back(AppActivity{h.value("app", ""), h.value("platform", ""),
+                                              h.value("at_ms", std::int64_t{0})});
+        }
+      }
+      a.version = st.col_int(28);
+      s.put(a);
+    }
+  }
+  {
+    Stmt st(db_->cached("SELECT id, e164, org_id, tag, account_id, state, imported_ms FROM numbers"));
+    while (st.step()) {
+      Number n;
+      n.id = NumberId(st.col_int(0));
+      n.e164 = st.col_text(1);
+      n.org = OrgId(st.col_int(2));
+      n.tag = st.col_text(3);
+      n.account = AccountId(st.col_null(4) ? 0 : st.col_int(4));
+      n.state = number_state_from_name(st.col_text(5)).value_or(NumberState::kAvailable);
+      n.imported_ms = st.col_int(6);
+      s.put(n);
+    }
+  }
+  {
+    Stmt st(db_->cached("SELECT id, account_id, org_id, address, by_email, status, created_ms, "
+                        "expires_ms, sent_ms, failure FROM invitations"));
+    while (st.step()) {
+      Invitation i;
+      i.id = InvitationId(st.col_int(0));
+      i.account = AccountId(st.col_int(1));
+      i.org = OrgId(st.col_int(2));
+      i.address = st.col_text(3);
+      i.by_email = st.col_int(4) != 0;
+      i.status = invitation_status_from_name(st.col_text(5)).value_or(InvitationStatus::kPending);
+      i.created_ms = st.col_int(6);
+      i.expires_ms = st.col_int(7);
+      i.sent_ms = st.col_int(8);
+      i.failure = st.col_text(9);
+      s.put(i);
+    }
+  }
+  {
+    Stmt st(db_->cached("SELECT id, org_id, permission_group_id, admin_id, admin_email, mode, "
+                        "file_name, created_ms, rows_total, rows_imported, rows_failed, "
+                        "rows_skipped, invitations FROM batches"));
+    while (st.step()) {
+      BatchRecord b;
+      b.id = BatchId(st.col_int(0));
+      b.org = OrgId(st.col_int(1));
+      b.permission_group = PermGroupId(st.col_int(2));
+      b.admin = AdminId(st.col_int(3));
+      b.admin_email = st.col_text(4);
+      b.mode = batch_mode_from_name(st.col_text(5)).value_or(BatchMode::kImport);
+      b.file_name = st.col_text(6);
+      b.created_ms = st.col_int(7);
+      b.rows_total = static_cast<int>(st.col_int(8));
+      b.rows_imported = static_cast<int>(st.col_int(9));
+      b.rows_failed = static_cast<int>(st.col_int(10));
+      b.rows_skipped = static_cast<int>(st.col_int(11));
+      b.invitations = static_cast<int>(st.col_int(12));
+      s.put(b);
+    }
+  }
+  s.version = Stmt(db_->cached("SELECT COALESCE(MAX(seq), 0) FROM change_log")).scalar().value_or(0);
+  return s;
+}
+
+std::optional<std::string> Store::meta(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  Stmt st(db_->cached("SELECT value FROM meta WHERE key = ?"));
+  st.bind(key);
   if (!st.step()) return std::nullopt;
-  return read_admin(st);
+  return st.col_text(0);
 }
 
-std::optional<Role> Store::role(RoleId id) {
+void Store::set_meta(const std::string& key, const std::string& value) {
   std::lock_guard lock(mutex_);
-  auto st = db_.prepare("SELECT id, org_id, name, privileges FROM roles WHERE id = ?");
-  st.bind(1, id.value);
-  if (!st.step()) return std::nullopt;
-  return Role{RoleId(st.column_int(0)), OrgId(st.column_int(1)), st.column_text(2),
-              PrivilegeSet{static_cast<std::uint32_t>(st.column_int(3))}};
-}
-
-std::optional<Organization> Store::org(OrgId id) {
-  std::lock_guard lock(mutex_);
-  auto st = db_.prepare(
-      "SELECT id, parent_id, name, description, created_ms FROM organizations WHERE id = ?");
-  st.bind(1, id.value);
-  if (!st.step()) return std::nullopt;
-  return read_org(st);
-}
-
-std::vector<Organization> Store::all_orgs() {
-  std::lock_guard lock(mutex_);
-  auto st = db_.prepare("SELECT id, parent_id, name, description, created_ms FROM organizations");
-  std::vector<Organization> out;
-  while (st.step()) out.push_back(read_org(st));
-  return out;
-}
-
-void Store::create_session(const std::string& hash, AdminId admin, std::int64_t now_ms) {
-  std::lock_guard lock(mutex_);
-  db_.prepare("INSERT INTO sessions(token_hash, admin_id, created_ms, last_seen_ms) "
-              "VALUES (?, ?, ?, ?)")
-      .bind_all(hash, admin.value, now_ms, now_ms)
+  Stmt(db_->cached("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+                   "value = excluded.value"))
+      .bind_all(key, value)
       .run();
-}
-
-std::optional<SessionRecord> Store::session(const std::string& hash) {
-  std::lock_guard lock(mutex_);
-  auto st = db_.prepare(
-      "SELECT admin_id, created_ms, last_seen_ms, revoked FROM sessions WHERE token_hash = ?");
-  st.bind(1, hash);
-  if (!st.step()) return std::nullopt;
-  return SessionRecord{AdminId(st.column_int(0)), st.column_int(1), st.column_int(2),
-                       st.column_int(3) != 0};
-}
-
-void Store::touch_session(const std::string& hash, std::int64_t now_ms) {
-  std::lock_guard lock(mutex_);
-  db_.prepare("UPDATE sessions SET last_seen_ms = ? WHERE token_hash = ?")
-      .bind_all(now_ms, hash)
-      .run();
-}
-
-void Store::revoke_session(const std::string& hash) {
-  std::lock_guard lock(mutex_);
-  db_.prepare("UPDATE sessions SET revoked = 1 WHERE token_hash = ?").bind(1, hash).run();
 }
 
 }  // namespace linedesk::server

@@ -1,23 +1,51 @@
-// Store: the server's SQLite-backed state — organizations, roles, administrators, sessions.
-// Every method is safe to call from any HTTP worker thread.
+// Store: the server's authoritative data in SQL — every entity in its own table, the change log
+// sync reads, audit, batch reports, usage, sessions, sign-in failures and the mail outbox.
+// Thread-safe: each method takes the connection's lock.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "shared/administrator.hpp"
-#include "shared/organization.hpp"
-#include "shared/role.hpp"
-#include "sqlite_db.hpp"
+#include "shared/changes.hpp"
+#include "shared/state.hpp"
+#include "shared/usage.hpp"
+#include "sql.hpp"
 
 namespace linedesk::server {
 
-struct AdminCredentials {
-  Administrator admin;
-  std::string password_hash;
+struct OutboxMessage {
+  std::int64_t id = 0;
+  std::string kind;  // "invitation", "admin_invitation", "threshold", "batch_summary"
+  OrgId org;
+  std::string to;
+  std::string subject;
+  std::string body;
+  std::string status = "pending";
+  int attempts = 0;
+  std::string last_error;
+  std::int64_t created_ms = 0;
+  std::int64_t sent_ms = 0;
+  InvitationId invitation;
+  BatchId batch;
+  std::string command_uuid;
+};
+
+// Everything one command writes, committed in one transaction.
+struct CommitRecord {
+  const Changes* changes = nullptr;
+  std::vector<OutboxMessage> mail;
+  std::vector<std::pair<std::string, InvitationId>> invitation_tokens;  // token hash, invitation
+  std::vector<std::pair<std::string, AdminId>> admin_tokens;            // token hash, admin
+  std::int64_t admin_token_expires_ms = 0;
+  std::string command_uuid;  // recorded with `result` when non-empty (API idempotency)
+  std::string command_name;
+  AdminId admin;
+  Json result;
+  std::int64_t now_ms = 0;
 };
 
 struct SessionRecord {
@@ -27,43 +55,108 @@ struct SessionRecord {
   bool revoked = false;
 };
 
-struct BootstrapRequest {
-  std::string org_name;
-  std::string admin_email;
-  std::string admin_first_name;
-  std::string admin_last_name;
-  std::string password_hash;
+struct ActivityQuery {
+  std::vector<OrgId> orgs;  // empty: any
+  std::string admin_email;  // exact, or empty
+  std::string action;       // exact, or empty
+  std::string text;         // substring of target or summary, or empty
+  std::int64_t from_ms = 0;
+  std::int64_t to_ms = 0;   // exclusive; 0: no bound
+  std::int64_t offset = 0;
+  std::int64_t limit = 100;
 };
 
 class Store {
  public:
-  // Opens or creates the database at `path` and applies pending migrations. Throws DbError
-  // (or std::runtime_error for a newer schema) and never overwrites a file it cannot read.
-  Store(const std::string& path, std::int64_t now_ms);
+  // Takes the connection, applies pending migrations. Throws DbError / std::runtime_error.
+  Store(std::unique_ptr<SqlConnection> db, std::int64_t now_ms);
 
   int schema_version();
-  bool has_root();
+  // True once the enterprise (root organization) exists.
+  bool has_enterprise();
+  SqlDialect dialect() const { return db_->dialect(); }
+  std::string describe() const { return db_->describe(); }
 
-  // Creates the root organization, the "Enterprise Administrator" role with every privilege
-  // and the first administrator. Only valid when has_root() is false.
-  Administrator bootstrap(const BootstrapRequest& req, std::int64_t now_ms);
+  // --- Entities ---------------------------------------------------------------------------
+  // Every entity, with state.version set to the change log's last sequence.
+  State load_state();
+  // Writes one command's effects atomically; returns the new last change sequence.
+  std::int64_t commit(const CommitRecord& record);
+  std::int64_t version();
+  // The stored result of an API command already applied with this UUID.
+  std::optional<Json> command_result(const std::string& uuid);
 
-  std::optional<AdminCredentials> admin_by_email(const std::string& email_lower);
-  std::optional<Administrator> admin(AdminId id);
-  std::optional<Role> role(RoleId id);
-  std::optional<Organization> org(OrgId id);
-  std::vector<Organization> all_orgs();
-
+  // --- Credentials and sessions -----------------------------------------------------------
+  std::string password_hash(AdminId admin);
+  void set_password_hash(AdminId admin, const std::string& hash, std::int64_t now_ms);
   void create_session(const std::string& token_hash, AdminId admin, std::int64_t now_ms);
   std::optional<SessionRecord> session(const std::string& token_hash);
   void touch_session(const std::string& token_hash, std::int64_t now_ms);
   void revoke_session(const std::string& token_hash);
+  // Every session of `admin` except the one with `keep_hash` (may be empty).
+  void revoke_sessions_of(AdminId admin, const std::string& keep_hash);
+  void record_login_failure(const std::string& key, std::int64_t now_ms);
+  std::int64_t login_failures_since(const std::string& key, std::int64_t since_ms);
 
-  Database& db() { return db_; }
+  // --- Links ------------------------------------------------------------------------------
+  std::optional<InvitationId> invitation_for_token(const std::string& token_hash);
+  struct AdminToken {
+    AdminId admin;
+    std::int64_t expires_ms = 0;
+    std::int64_t used_ms = 0;
+  };
+  std::optional<AdminToken> admin_token(const std::string& token_hash);
+  void use_admin_token(const std::string& token_hash, std::int64_t now_ms);
+
+  // --- Outbox -----------------------------------------------------------------------------
+  // Marks up to `limit` messages as being sent and returns them: pending ones whose last
+  // attempt is at least attempts x `retry_step_ms` ago, and ones claimed before
+  // `stale_before_ms` by a worker that never finished.
+  std::vector<OutboxMessage> claim_outbox(int limit, std::int64_t now_ms,
+                                          std::int64_t stale_before_ms, std::int64_t retry_step_ms);
+  void outbox_sent(std::int64_t id, std::int64_t now_ms);
+  // A failed attempt: back to pending to retry later, or failed for good.
+  void outbox_failed(std::int64_t id, const std::string& error, bool final, std::int64_t now_ms);
+  std::vector<OutboxMessage> outbox(const std::vector<OrgId>& orgs, std::int64_t limit);
+  struct BatchDelivery {
+    std::int64_t total = 0;
+    std::int64_t sent = 0;
+    std::int64_t failed = 0;
+  };
+  BatchDelivery batch_delivery(BatchId batch);
+
+  // --- Reports ----------------------------------------------------------------------------
+  void add_activity(const ActivityEntry& entry);
+  std::vector<ActivityEntry> activity(const ActivityQuery& q);
+  std::int64_t activity_count(const ActivityQuery& q);
+  std::optional<BatchReport> batch_report(BatchId batch);
+
+  // --- Usage ------------------------------------------------------------------------------
+  // Inserts records whose id is new; returns how many were new.
+  std::int64_t add_usage(const std::vector<UsageRecord>& records);
+  std::vector<UsageRecord> usage(const std::vector<OrgId>& orgs, std::int64_t from_ms,
+                                 std::int64_t to_ms);
+
+  // --- Settings ---------------------------------------------------------------------------
+  std::optional<std::string> meta(const std::string& key);
+  void set_meta(const std::string& key, const std::string& value);
+
+  // Direct SQL for tests and the demo seeding (takes the lock for the call).
+  template <class F>
+  auto with_connection(F&& f) {
+    std::lock_guard lock(mutex_);
+    return f(*db_);
+  }
 
  private:
+  void write_entity(const Entity& e);
+  void delete_entity(const Tombstone& t);
+  void append_change(const std::string& kind, std::int64_t id, OrgId org, bool deleted,
+                     const std::string& value, std::int64_t now_ms);
+  void write_activity(const ActivityEntry& e);
+
   std::mutex mutex_;
-  Database db_;
+  std::unique_ptr<SqlConnection> db_;
 };
 
 }  // namespace linedesk::server

@@ -215,7 +215,10 @@ Status run(CommandContext& cc, const DeleteAccounts& c) {
     const Account old = *found.value();
     if (auto s = cc.require(Privilege::kAccounts, old.org, "account"); !s) return s;
     free_number_of(cc, old);
-    revoke_invitation(cc, old);
+    // Its invitations go with it: their links stop working.
+    for (InvitationId inv : cc.state.invitations_of(id)) {
+      cc.changes().deletes.push_back({EntityKind::kInvitation, inv.value, old.org});
+    }
     cc.remove_account(id);
     const Json before = to_json(old);
     cc.audit("delete_account", old.org, "account " + account_label(old), &before, nullptr,

@@ -225,7 +225,8 @@ Status run(CommandContext& cc, const ImportBatch& c) {
       const Json after = to_json(a);
       cc.audit("add_account", a.org, "account " + a.account_id, nullptr, &after,
                std::string(invite ? "Imported and invited " : "Imported ") + a.account_id +
-                   " (batch " + c.file_name + ", line " + std::to_string(row.line) + ").");
+                   (a.number.empty() ? "" : " with " + a.number) + " (batch " + c.file_name +
+                   ", line " + std::to_string(row.line) + ").");
     }
     report.rows.push_back(std::move(row));
   }

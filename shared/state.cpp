@@ -1,6 +1,8 @@
 // State indexes and counters.
 #include "state.hpp"
 
+#include <algorithm>
+
 #include "text.hpp"
 
 namespace linedesk {
@@ -50,6 +52,12 @@ const Account* State::account_by_key(std::string_view key) const {
 const Number* State::number(NumberId id) const { return find_in(numbers_, id); }
 const Invitation* State::invitation(InvitationId id) const { return find_in(invitations_, id); }
 const BatchRecord* State::batch(BatchId id) const { return find_in(batches_, id); }
+
+const std::vector<InvitationId>& State::invitations_of(AccountId account) const {
+  static const std::vector<InvitationId> kNone;
+  auto it = invitations_by_account_.find(account);
+  return it == invitations_by_account_.end() ? kNone : it->second;
+}
 
 const PoolCounts& State::pool(OrgId org) const {
   static const PoolCounts kEmpty;
@@ -159,6 +167,7 @@ void State::put(const Entity& e) {
           numbers_[v.id] = v;
           index_number(v);
         } else if constexpr (std::is_same_v<T, Invitation>) {
+          if (!invitations_.count(v.id)) invitations_by_account_[v.account].push_back(v.id);
           invitations_[v.id] = v;
         } else if constexpr (std::is_same_v<T, BatchRecord>) {
           batches_[v.id] = v;
@@ -198,7 +207,12 @@ void State::erase(const Tombstone& t) {
       }
       break;
     case EntityKind::kInvitation:
-      invitations_.erase(InvitationId(t.id));
+      if (const Invitation* old = invitation(InvitationId(t.id))) {
+        auto& list = invitations_by_account_[old->account];
+        list.erase(std::remove(list.begin(), list.end(), old->id), list.end());
+        if (list.empty()) invitations_by_account_.erase(old->account);
+        invitations_.erase(InvitationId(t.id));
+      }
       break;
     case EntityKind::kBatch:
       batches_.erase(BatchId(t.id));

@@ -46,6 +46,8 @@ class State {
   const Number* number(NumberId id) const;
   const Invitation* invitation(InvitationId id) const;
   const BatchRecord* batch(BatchId id) const;
+  // Every invitation ever sent to `account` (revoked ones included).
+  const std::vector<InvitationId>& invitations_of(AccountId account) const;
 
   const std::unordered_map<AdminId, Administrator>& admins() const { return admins_; }
   const std::unordered_map<RoleId, Role>& roles() const { return roles_; }
@@ -106,6 +108,7 @@ class State {
   std::map<std::pair<OrgId, std::string>, std::set<NumberId>> reserved_;
   std::unordered_map<OrgId, std::int64_t> accounts_per_org_;
   std::unordered_map<OrgId, std::int64_t> admins_per_org_;
+  std::unordered_map<AccountId, std::vector<InvitationId>> invitations_by_account_;
 };
 
 }  // namespace linedesk

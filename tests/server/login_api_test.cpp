@@ -9,29 +9,16 @@ using namespace linedesk::test;
 
 namespace {
 
-struct Reply {
-  int status = 0;
-  Json body;
-};
-
 Reply post(const TestServer& s, const std::string& path, const std::string& body,
-           const httplib::Headers& headers = {}) {
-  auto c = s.client();
-  auto res = c.Post(path, headers, body, "application/json");
-  REQUIRE(res);
-  auto j = parse_json(res->body);
-  return {res->status, j ? j.value() : Json()};
+           const std::string& token = {}) {
+  return s.request("POST", path, body, token);
 }
 
-Reply get(const TestServer& s, const std::string& path, const httplib::Headers& headers = {}) {
-  auto c = s.client();
-  auto res = c.Get(path, headers);
-  REQUIRE(res);
-  auto j = parse_json(res->body);
-  return {res->status, j ? j.value() : Json()};
+Reply get(const TestServer& s, const std::string& path, const std::string& token = {}) {
+  return s.get(path, token);
 }
 
-std::string code_of(const Reply& r) { return r.body["error"]["code"].get<std::string>(); }
+std::string code_of(const Reply& r) { return r.code(); }
 
 }  // namespace
 
@@ -41,7 +28,7 @@ TEST_CASE("login succeeds with the right password and returns a session") {
   auto r = post(s, "/api/login",
                 Json{{"email", "ZOE@example.com"}, {"password", kAdminPassword}}.dump());
   REQUIRE(r.status == 200);
-  auto info = session_info_from_json(r.body);
+  auto info = session_info_from_json(r.json);
   REQUIRE(info);
   CHECK(info->org.name == kOrgName);
   CHECK(info->admin.email == kAdminEmail);
@@ -76,10 +63,10 @@ TEST_CASE("login refusals carry a status, a code and a message") {
     CAPTURE(c.rule);
     auto r = post(s, "/api/login", c.body);
     CHECK(r.status == c.status);
-    REQUIRE(r.body.contains("error"));
+    REQUIRE(r.json.contains("error"));
     CHECK(code_of(r) == c.code);
-    CHECK(r.body["error"]["field"] == c.field);
-    CHECK_FALSE(r.body["error"]["message"].get<std::string>().empty());
+    CHECK(r.json["error"]["field"] == c.field);
+    CHECK_FALSE(r.json["error"]["message"].get<std::string>().empty());
   }
 }
 
@@ -88,7 +75,7 @@ TEST_CASE("wrong password and unknown user give the same answer") {
   TestServer s(dir.file("db.sqlite"));
   auto a = post(s, "/api/login", Json{{"email", kAdminEmail}, {"password", "nope-nope"}}.dump());
   auto b = post(s, "/api/login", Json{{"email", "x@example.com"}, {"password", "nope-nope"}}.dump());
-  CHECK(a.body == b.body);
+  CHECK(a.json == b.json);
 }
 
 TEST_CASE("the org tree needs a session and returns the administrator's subtree") {
@@ -99,13 +86,13 @@ TEST_CASE("the org tree needs a session and returns the administrator's subtree"
   CHECK(anonymous.status == 401);
   CHECK(code_of(anonymous) == "no_session");
 
-  auto forged = get(s, "/api/orgs", bearer("not-a-real-token"));
+  auto forged = get(s, "/api/orgs", "not-a-real-token");
   CHECK(forged.status == 401);
 
   const std::string token = s.login();
-  auto r = get(s, "/api/orgs", bearer(token));
+  auto r = get(s, "/api/orgs", token);
   REQUIRE(r.status == 200);
-  auto tree = org_tree_response_from_json(r.body);
+  auto tree = org_tree_response_from_json(r.json);
   REQUIRE(tree);
   REQUIRE(tree->orgs.size() == 1);
   CHECK(tree->orgs[0].name == kOrgName);
@@ -116,9 +103,9 @@ TEST_CASE("logout revokes the session on the server") {
   TempDir dir;
   TestServer s(dir.file("db.sqlite"));
   const std::string token = s.login();
-  CHECK(get(s, "/api/session", bearer(token)).status == 200);
-  CHECK(post(s, "/api/logout", "", bearer(token)).status == 200);
-  auto after = get(s, "/api/session", bearer(token));
+  CHECK(get(s, "/api/session", token).status == 200);
+  CHECK(post(s, "/api/logout", "", token).status == 200);
+  auto after = get(s, "/api/session", token);
   CHECK(after.status == 401);
   CHECK(code_of(after) == "no_session");
 }
@@ -129,11 +116,11 @@ TEST_CASE("sessions expire after 30 idle minutes and after 12 hours in all") {
   SECTION("idle") {
     const std::string token = s.login();
     s.clock().advance_ms(29LL * 60 * 1000);
-    CHECK(get(s, "/api/session", bearer(token)).status == 200);
+    CHECK(get(s, "/api/session", token).status == 200);
     s.clock().advance_ms(29LL * 60 * 1000);  // activity above reset the idle timer
-    CHECK(get(s, "/api/session", bearer(token)).status == 200);
+    CHECK(get(s, "/api/session", token).status == 200);
     s.clock().advance_ms(31LL * 60 * 1000);
-    auto r = get(s, "/api/session", bearer(token));
+    auto r = get(s, "/api/session", token);
     CHECK(r.status == 401);
     CHECK(code_of(r) == "session_expired");
   }
@@ -141,9 +128,9 @@ TEST_CASE("sessions expire after 30 idle minutes and after 12 hours in all") {
     const std::string token = s.login();
     for (int i = 0; i < 25; ++i) {  // active every 29 minutes for over 12 hours
       s.clock().advance_ms(29LL * 60 * 1000);
-      (void)get(s, "/api/session", bearer(token));
+      (void)get(s, "/api/session", token);
     }
-    auto r = get(s, "/api/session", bearer(token));
+    auto r = get(s, "/api/session", token);
     CHECK(r.status == 401);
     CHECK(code_of(r) == "session_expired");
   }
@@ -151,9 +138,9 @@ TEST_CASE("sessions expire after 30 idle minutes and after 12 hours in all") {
 
 TEST_CASE("unknown API paths and oversized bodies answer in JSON") {
   TempDir dir;
-  server::ServerConfig config;
-  config.max_body_bytes = 1024;
-  TestServer s(dir.file("db.sqlite"), config);
+  TestServerOptions options;
+  options.http.max_body_bytes = 1024;
+  TestServer s(dir.file("db.sqlite"), options);
   auto missing = get(s, "/api/nothing-here");
   CHECK(missing.status == 404);
   CHECK(code_of(missing) == "not_found");
@@ -165,7 +152,49 @@ TEST_CASE("unknown API paths and oversized bodies answer in JSON") {
 TEST_CASE("stored passwords are argon2id hashes with at least 19 MiB and 2 passes") {
   TempDir dir;
   TestServer s(dir.file("db.sqlite"));
-  auto creds = s.store().admin_by_email(kAdminEmail);
-  REQUIRE(creds);
-  CHECK(creds->password_hash.rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0) == 0);
+  const AdminId admin = s.service().read([](const State& st) { return st.admin_by_email(kAdminEmail)->id; });
+  CHECK(s.store().password_hash(admin).rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0) == 0);
+}
+
+TEST_CASE("sign-in is rate limited per account and per address, with a clear 429") {
+  TempDir dir;
+  TestServerOptions options;
+  options.service.max_failures_per_account = 3;
+  options.service.max_failures_per_address = 5;
+  TestServer s(dir.file("db.sqlite"), options);
+  const std::string wrong = Json{{"email", kAdminEmail}, {"password", "wrong-password"}}.dump();
+  for (int i = 0; i < 3; ++i) CHECK(post(s, "/api/login", wrong).status == 401);
+  auto limited = post(s, "/api/login", wrong);
+  CHECK(limited.status == 429);
+  CHECK(code_of(limited) == "too_many_attempts");
+  CHECK(limited.message().find("this account") != std::string::npos);
+  CHECK(limited.headers.count("Retry-After") == 1);
+  // Even the right password waits: the limit protects the account.
+  CHECK(post(s, "/api/login", Json{{"email", kAdminEmail}, {"password", kAdminPassword}}.dump())
+            .status == 429);
+  // Other accounts from the same address hit the address limit after 5 failures in all.
+  const std::string other = Json{{"email", "x@example.com"}, {"password", "wrong-password"}}.dump();
+  CHECK(post(s, "/api/login", other).status == 401);
+  CHECK(post(s, "/api/login", other).status == 401);
+  auto by_address = post(s, "/api/login", other);
+  CHECK(by_address.status == 429);
+  CHECK(by_address.message().find("your address") != std::string::npos);
+  // An hour later the failures no longer count.
+  s.clock().advance_ms(61LL * 60 * 1000);
+  CHECK(post(s, "/api/login", Json{{"email", kAdminEmail}, {"password", kAdminPassword}}.dump())
+            .status == 200);
+}
+
+TEST_CASE("every sign-in, failed or not, is in the Admin Activity Report") {
+  TempDir dir;
+  TestServer s(dir.file("db.sqlite"));
+  CHECK(post(s, "/api/login", Json{{"email", kAdminEmail}, {"password", "nope-nope"}}.dump()).status == 401);
+  const std::string token = s.login();
+  auto r = get(s, "/api/reports/activity?action=login_failed", token);
+  REQUIRE(r.status == 200);
+  REQUIRE(r.json["entries"].size() == 1);
+  CHECK(r.json["entries"][0]["admin_email"] == kAdminEmail);
+  auto ok = get(s, "/api/reports/activity?action=login", token);
+  REQUIRE(ok.json["entries"].size() == 1);
+  CHECK(ok.json["entries"][0]["summary"].get<std::string>().find("signed in from 127.0.0.1") != std::string::npos);
 }

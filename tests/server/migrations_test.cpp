@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "migrations.hpp"
+#include "sqlite_db.hpp"
 #include "test_support.hpp"
 
 using namespace linedesk;
@@ -21,15 +22,19 @@ std::string read_file(const std::string& path) {
 
 TEST_CASE("a new database gets every migration, once") {
   TempDir dir;
-  Database db(dir.file("a.db"));
+  SqliteConnection db(dir.file("a.db"));
   auto applied = migrate(db, 1000);
   REQUIRE(applied.size() == all_migrations().size());
   CHECK(schema_version(db) == all_migrations().back().version);
   CHECK(migrate(db, 2000).empty());
-  for (const char* table : {"organizations", "roles", "administrators", "sessions"}) {
+  for (const char* table : {"organizations", "roles", "administrators", "permission_groups",
+                            "accounts", "numbers", "invitations", "batches", "batch_rows",
+                            "activity", "usage_records", "sessions", "login_failures", "outbox",
+                            "change_log", "commands"}) {
     CAPTURE(table);
-    CHECK(db.query_int(std::string("SELECT count(*) FROM sqlite_master WHERE type='table' AND "
-                                   "name='") + table + "'") == 1);
+    CHECK(Stmt(db.cached("SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?"))
+              .bind(table)
+              .scalar() == 1);
   }
 }
 
@@ -40,12 +45,12 @@ TEST_CASE("migration versions ascend without gaps") {
 
 TEST_CASE("the database uses WAL and enforces foreign keys") {
   TempDir dir;
-  Database db(dir.file("a.db"));
+  SqliteConnection db(dir.file("a.db"));
   migrate(db, 0);
-  auto st = db.prepare("PRAGMA journal_mode");
+  Stmt st(db.cached("PRAGMA journal_mode"));
   REQUIRE(st.step());
-  CHECK(st.column_text(0) == "wal");
-  CHECK(db.query_int("PRAGMA foreign_keys") == 1);
+  CHECK(st.col_text(0) == "wal");
+  CHECK(Stmt(db.cached("PRAGMA foreign_keys")).scalar() == 1);
   CHECK_THROWS_AS(db.exec("INSERT INTO organizations(id, parent_id, name, created_ms) "
                           "VALUES (5, 999, 'orphan', 0)"),
                   DbError);
@@ -53,7 +58,7 @@ TEST_CASE("the database uses WAL and enforces foreign keys") {
 
 TEST_CASE("only one root organization can exist") {
   TempDir dir;
-  Database db(dir.file("a.db"));
+  SqliteConnection db(dir.file("a.db"));
   migrate(db, 0);
   db.exec("INSERT INTO organizations(id, parent_id, name, created_ms) VALUES (1, NULL, 'a', 0)");
   CHECK_THROWS_AS(
@@ -64,11 +69,11 @@ TEST_CASE("only one root organization can exist") {
 TEST_CASE("a database from a newer LineDesk is refused") {
   TempDir dir;
   {
-    Database db(dir.file("a.db"));
+    SqliteConnection db(dir.file("a.db"));
     migrate(db, 0);
     db.exec("INSERT INTO schema_migrations(version, name, applied_ms) VALUES (9999, 'future', 0)");
   }
-  Database db(dir.file("a.db"));
+  SqliteConnection db(dir.file("a.db"));
   CHECK_THROWS_WITH(migrate(db, 0), Catch::Contains("newer than this server"));
 }
 
@@ -78,7 +83,7 @@ TEST_CASE("a file that is not a database is refused and left unchanged") {
   std::string garbage(8192, 'x');
   garbage.replace(0, 20, "definitely not sqlite");
   std::ofstream(path, std::ios::binary) << garbage;
-  CHECK_THROWS_AS(Store(path, 0), DbError);
+  CHECK_THROWS_AS(Store(std::make_unique<SqliteConnection>(path), 0), DbError);
   CHECK(read_file(path) == garbage);
 }
 
@@ -88,7 +93,7 @@ TEST_CASE("a restarted store keeps its data") {
   {
     test::TestServer s(path);
   }
-  Store again(path, 0);
-  CHECK(again.has_root());
-  CHECK(again.admin_by_email(test::kAdminEmail));
+  Store again(std::make_unique<SqliteConnection>(path), 0);
+  CHECK(again.has_enterprise());
+  CHECK(again.load_state().admin_by_email(test::kAdminEmail));
 }

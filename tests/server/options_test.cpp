@@ -17,15 +17,22 @@ TEST_CASE("defaults serve 127.0.0.1:8080 from data/linedesk.db") {
 TEST_CASE("flags set their values") {
   auto o = parse_options({"--port", "0", "--db", "x.db", "--web", "w", "--org-name", "Zoë AG",
                           "--admin-email", "a@b.de", "--admin-password", "secret-pw",
-                          "--port-file", "p.txt", "--threads", "4", "--log-requests"},
+                          "--port-file", "p.txt", "--threads", "4", "--log-requests", "--demo",
+                          "--smtp", "smtp://127.0.0.1:2525", "--outbox", "mail",
+                          "--public-url", "https://ld.example.com"},
                          "");
   REQUIRE(o);
   CHECK(o->http.port == 0);
   CHECK(o->db_path == "x.db");
   CHECK(o->http.web_root == "w");
-  CHECK(o->org_name == "Zoë AG");
-  CHECK(o->admin_email == "a@b.de");
-  CHECK(o->admin_password == "secret-pw");
+  CHECK(o->boot.org_name == "Zoë AG");
+  CHECK(o->boot.admin_email == "a@b.de");
+  CHECK(o->boot.admin_password == "secret-pw");
+  CHECK(o->boot.db_path == "x.db");
+  CHECK(o->demo);
+  CHECK(o->smtp_url == "smtp://127.0.0.1:2525");
+  CHECK(o->outbox_dir == "mail");
+  CHECK(o->service.public_url == "https://ld.example.com");
   CHECK(o->port_file == "p.txt");
   CHECK(o->http.worker_threads == 4);
   CHECK(o->http.log_requests);
@@ -42,6 +49,7 @@ TEST_CASE("bad flags are refused with the flag named") {
       {{"--port"}, "--port"},
       {{"--threads", "1"}, "--threads"},
       {{"--frobnicate"}, "--frobnicate"},
+      {{"--smtp", "mail.example.com"}, "--smtp"},
   };
   for (const auto& c : cases) {
     auto o = parse_options(c.args, "");

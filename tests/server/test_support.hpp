@@ -1,4 +1,5 @@
-// Test fixtures for server tests: a temp folder and a real server on 127.0.0.1:<free port>.
+// Server test fixtures: a temp folder, and the whole server (SQLite store, service, outbox
+// mailer, HTTP) on 127.0.0.1 at a free port with a clock the test moves.
 #pragma once
 
 #include <httplib.h>
@@ -12,8 +13,12 @@
 #include "auth.hpp"
 #include "bootstrap.hpp"
 #include "clock.hpp"
+#include "delivery.hpp"
 #include "http_server.hpp"
+#include "mail.hpp"
+#include "service.hpp"
 #include "shared/json_io.hpp"
+#include "sqlite_db.hpp"
 #include "store.hpp"
 
 namespace linedesk::test {
@@ -42,23 +47,56 @@ inline constexpr const char* kAdminEmail = "zoe@example.com";
 inline constexpr const char* kAdminPassword = "Zoë Müller 2026!";
 inline constexpr const char* kOrgName = "Zoë Müller Holdings";
 
-// Store + HttpServer on a free loopback port, listening on a background thread.
+// An HTTP answer with its body parsed when it is JSON.
+struct Reply {
+  int status = 0;
+  std::string body;
+  Json json;
+  httplib::Headers headers;
+  std::string code() const {
+    return json.is_object() && json.contains("error") ? json["error"].value("code", "") : "";
+  }
+  std::string message() const {
+    return json.is_object() && json.contains("error") ? json["error"].value("message", "") : "";
+  }
+};
+
+struct TestServerOptions {
+  server::ServerConfig http;
+  server::ServiceConfig service;
+  std::string smtp_url;  // empty: the outbox folder
+  bool start_delivery = false;  // else tests deliver with deliver()
+};
+
+// Store + Service + HttpServer on a free loopback port, listening on a background thread.
 class TestServer {
  public:
-  explicit TestServer(const std::string& db_path, server::ServerConfig config = {})
-      : clock_(1'750'000'000'000) {
+  explicit TestServer(const std::string& db_path, TestServerOptions options = {})
+      : clock_(1'795'420'000'000), outbox_dir_(db_path + ".outbox") {
     server::init_crypto();
-    store_ = std::make_unique<server::Store>(db_path, clock_.now_ms());
-    server::Options opts;
-    opts.db_path = db_path;
-    opts.org_name = kOrgName;
-    opts.admin_email = kAdminEmail;
-    opts.admin_password = kAdminPassword;
-    auto boot = server::bootstrap_if_empty(*store_, opts, clock_.now_ms());
-    if (!boot) throw std::runtime_error(boot.error().message);
-    config.host = "127.0.0.1";
-    config.port = 0;
-    http_ = std::make_unique<server::HttpServer>(*store_, clock_, config);
+    store_ = std::make_unique<server::Store>(std::make_unique<server::SqliteConnection>(db_path),
+                                             clock_.now_ms());
+    server::BootstrapOptions boot;
+    boot.db_path = db_path;
+    boot.org_name = kOrgName;
+    boot.admin_email = kAdminEmail;
+    boot.admin_password = kAdminPassword;
+    auto b = server::bootstrap_if_empty(*store_, boot, clock_.now_ms());
+    if (!b) throw std::runtime_error(b.error().message);
+    service_ = std::make_unique<server::Service>(*store_, clock_, options.service);
+    folder_ = std::make_unique<server::OutboxDirMailer>(outbox_dir_, "LineDesk <no-reply@linedesk.test>");
+    if (!options.smtp_url.empty()) {
+      smtp_ = std::make_unique<server::SmtpMailer>(options.smtp_url, "LineDesk <no-reply@linedesk.test>", *folder_);
+    }
+    delivery_ = std::make_unique<server::DeliveryWorker>(
+        *service_, smtp_ ? static_cast<server::Mailer&>(*smtp_) : *folder_, 0);
+    if (options.start_delivery) {
+      service_->set_mail_listener([this] { delivery_->notify(); });
+      delivery_->start();
+    }
+    options.http.host = "127.0.0.1";
+    options.http.port = 0;
+    http_ = std::make_unique<server::HttpServer>(*service_, options.http);
     port_ = http_->bind();
     if (port_ <= 0) throw std::runtime_error("bind failed");
     thread_ = std::thread([this] { http_->listen(); });
@@ -68,35 +106,78 @@ class TestServer {
   ~TestServer() {
     http_->stop();
     thread_.join();
+    delivery_->stop();
   }
 
   int port() const { return port_; }
   server::ManualClock& clock() { return clock_; }
   server::Store& store() { return *store_; }
+  server::Service& service() { return *service_; }
+  const std::string& outbox_dir() const { return outbox_dir_; }
+  // Delivers everything pending on this thread (without the background worker).
+  int deliver() { return delivery_->run_once(); }
+
   httplib::Client client() const {
     httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(10, 0);
+    c.set_read_timeout(20, 0);
+    c.set_connection_timeout(5, 0);
     return c;
   }
-  // Signs in as the bootstrap administrator and returns the session token.
-  std::string login() const {
+  // Signs in and returns the session token.
+  std::string login(const std::string& email = kAdminEmail,
+                    const std::string& password = kAdminPassword) const {
+    auto r = request("POST", "/api/login", Json{{"email", email}, {"password", password}}.dump());
+    if (r.status != 200) throw std::runtime_error("login failed: " + r.body);
+    return r.json["token"].get<std::string>();
+  }
+
+  // Sends a request; `content_type` defaults to JSON.
+  Reply request(const std::string& method, const std::string& path, const std::string& body = {},
+                const std::string& token = {}, const std::string& content_type = "application/json",
+                httplib::Headers extra = {}) const {
     auto c = client();
-    Json body{{"email", kAdminEmail}, {"password", kAdminPassword}};
-    auto res = c.Post("/api/login", body.dump(), "application/json");
-    if (!res || res->status != 200) throw std::runtime_error("login failed");
-    return parse_json(res->body).value()["token"].get<std::string>();
+    httplib::Headers headers = std::move(extra);
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    auto send = [&]() -> httplib::Result {
+      if (method == "GET") return c.Get(path, headers);
+      if (method == "POST") return c.Post(path, headers, body, content_type);
+      if (method == "PUT") return c.Put(path, headers, body, content_type);
+      if (method == "PATCH") return c.Patch(path, headers, body, content_type);
+      return c.Delete(path, headers, body, content_type);
+    };
+    httplib::Result res = send();
+    if (!res) throw std::runtime_error("no answer for " + method + " " + path);
+    Reply r;
+    r.status = res->status;
+    r.body = res->body;
+    r.headers = res->headers;
+    if (auto j = parse_json(res->body)) r.json = std::move(j).value();
+    return r;
+  }
+  Reply get(const std::string& path, const std::string& token) const { return request("GET", path, {}, token); }
+  Reply post(const std::string& path, const Json& body, const std::string& token) const {
+    return request("POST", path, body.dump(), token);
+  }
+
+  // The enterprise's root organization and the first administrator.
+  OrgId root() const {
+    return service_->read([](const State& s) { return s.root()->id; });
+  }
+  PermGroupId default_group() const {
+    return service_->read([](const State& s) { return s.default_group(s.root()->id); });
   }
 
  private:
   server::ManualClock clock_;
+  std::string outbox_dir_;
   std::unique_ptr<server::Store> store_;
+  std::unique_ptr<server::Service> service_;
+  std::unique_ptr<server::OutboxDirMailer> folder_;
+  std::unique_ptr<server::SmtpMailer> smtp_;
+  std::unique_ptr<server::DeliveryWorker> delivery_;
   std::unique_ptr<server::HttpServer> http_;
   std::thread thread_;
   int port_ = 0;
 };
-
-inline httplib::Headers bearer(const std::string& token) {
-  return {{"Authorization", "Bearer " + token}};
-}
 
 }  // namespace linedesk::test

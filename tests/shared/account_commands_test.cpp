@@ -300,7 +300,7 @@ TEST_CASE("activation: choose a number when none is assigned; Active and Activat
   }
 }
 
-TEST_CASE("deleting accounts frees their numbers and revokes their links") {
+TEST_CASE("deleting accounts frees their numbers and deletes their invitations") {
   Enterprise e;
   const std::string n = e.add_numbers(e.root, 2);
   REQUIRE(e.run(e.numbers_admin, ReserveNumbers{{n}, "PORTED"}));
@@ -310,7 +310,8 @@ TEST_CASE("deleting accounts frees their numbers and revokes their links") {
   CHECK(e.state.account(a) == nullptr);
   CHECK(e.number(n).state == NumberState::kReserved);  // its tag survives
   CHECK_FALSE(e.number(n).account.valid());
-  CHECK(e.state.invitation(inv)->status == InvitationStatus::kRevoked);
+  CHECK(e.state.invitation(inv) == nullptr);
+  CHECK(e.state.invitations_of(a).empty());
   CHECK(e.state.accounts_in(e.root) == 0);
 }
 

@@ -151,6 +151,8 @@ void check_invariants(const Enterprise& e) {
     REQUIRE(n.state == number_state_for(owner, n.tag));
   }
   for (const auto& [id, a] : s.admins()) REQUIRE(s.org(a.org));
+  // Invitations belong to existing accounts (the database's foreign key agrees).
+  for (const auto& [id, inv] : s.invitations()) REQUIRE(s.account(inv.account));
   // Counters equal a recount from the entities, and capacity is never negative.
   State recount;
   for (const auto& [id, o] : s.orgs().all()) recount.put(o);

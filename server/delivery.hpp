@@ -1,0 +1,43 @@
+// DeliveryWorker: a thread that sends the outbox — claims pending messages, hands them to the
+// mailer, and reports invitations' results back as the server's own commands so accounts show
+// "Invitation Failed" when mail cannot be delivered.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "mail.hpp"
+#include "service.hpp"
+
+namespace linedesk::server {
+
+class DeliveryWorker {
+ public:
+  static constexpr int kMaxAttempts = 3;
+
+  // A failed message waits attempts x `retry_step_ms` before the next try.
+  DeliveryWorker(Service& service, Mailer& mailer, std::int64_t retry_step_ms = 5000);
+  ~DeliveryWorker();
+  void start();
+  void stop();
+  // Wakes the worker (after a commit that queued mail).
+  void notify();
+  // Sends what is pending now, on the calling thread; returns how many were handled.
+  int run_once();
+
+ private:
+  void loop();
+
+  Service& service_;
+  Mailer& mailer_;
+  std::int64_t retry_step_ms_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool pending_ = false;
+  std::atomic<bool> stop_{false};
+};
+
+}  // namespace linedesk::server

@@ -1,0 +1,116 @@
+// Service: the server's application layer. It holds the authoritative State in memory (loaded
+// from the store at start), runs every change through the core's commands, commits each one in
+// one transaction with its audit entries and mail, and answers reads from the State.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "clock.hpp"
+#include "shared/api.hpp"
+#include "shared/command.hpp"
+#include "shared/engine.hpp"
+#include "store.hpp"
+
+namespace linedesk::server {
+
+struct ServiceConfig {
+  std::string public_url = "http://127.0.0.1:8080";  // links in mail start with this
+  std::int64_t session_idle_ms = 30LL * 60 * 1000;
+  std::int64_t session_absolute_ms = 12LL * 60 * 60 * 1000;
+  // Failed sign-ins allowed per hour before 429.
+  std::int64_t max_failures_per_account = 10;
+  std::int64_t max_failures_per_address = 50;
+  std::int64_t admin_link_valid_ms = 7LL * 24 * 60 * 60 * 1000;
+};
+
+// A signed-in administrator making a request.
+struct Actor {
+  AdminId admin;
+  std::string token_hash;
+  SessionRecord session;
+};
+
+// What the activation page shows for a link.
+struct ActivationView {
+  InvitationId invitation;
+  std::string organization;
+  std::string name;
+  std::string number;                  // assigned number, or empty
+  std::vector<std::string> choices;    // a short list of available numbers when none assigned
+};
+
+class Service {
+ public:
+  Service(Store& store, const Clock& clock, ServiceConfig config);
+
+  const ServiceConfig& config() const { return config_; }
+  Store& store() { return store_; }
+  std::int64_t now() const { return clock_.now_ms(); }
+
+  // --- Sign-in --------------------------------------------------------------------------
+  // Checks the password (argon2id) under per-account and per-address limits; every attempt
+  // is audited. Errors: invalid_credentials (401), too_many_attempts (429).
+  Result<SessionInfo> login(const LoginRequest& req, const std::string& remote_addr);
+  // A live session for `token`: no_session / session_expired (401) otherwise.
+  Result<Actor> authenticate(const std::string& token);
+  void logout(const Actor& actor);
+  Status change_password(const Actor& actor, const std::string& current, const std::string& next);
+
+  // --- Changes --------------------------------------------------------------------------
+  // Runs `command` as `actor`. A UUID already applied returns its stored result without
+  // running again. On a storage failure nothing is kept (the State is reloaded) and the
+  // DbError propagates.
+  Result<Changes> run(const Actor& actor, const Command& command);
+  // Validates only (dry runs); changes nothing.
+  Result<Changes> check(const Actor& actor, const CommandArgs& args);
+  // The server's own commands (delivery results, activation, app events).
+  Result<Changes> run_system(const CommandArgs& args);
+
+  // Reads the State under a shared lock: f(const State&).
+  template <class F>
+  auto read(F&& f) const {
+    std::shared_lock lock(mutex_);
+    return f(state_);
+  }
+  std::int64_t version() const;
+
+  // Audit entries for what is not a command (sign-ins, downloads).
+  void audit(const Actor* actor, OrgId org, std::string action, std::string target,
+             std::string summary);
+
+  // --- Activation links -----------------------------------------------------------------
+  Result<ActivationView> activation(const std::string& token);
+  Result<Changes> activate(const std::string& token, const std::string& number);
+  // An invited administrator sets a password through their link.
+  Result<Administrator> admin_link(const std::string& token);
+  Status set_admin_password(const std::string& token, const std::string& password);
+
+  // While off, commands queue no mail (the demo enterprise is seeded quietly).
+  void set_mail_enabled(bool on) { mail_enabled_ = on; }
+  // Called after each commit that queued mail (the delivery worker waits on it).
+  void set_mail_listener(std::function<void()> listener) { mail_listener_ = std::move(listener); }
+
+ private:
+  Result<Changes> run_locked(const Context& ctx, const CommandArgs& args, const Command* command);
+  // Turns a command's notifications into outbox messages (and link tokens).
+  void render_mail(const Changes& changes, const std::string& command_uuid, CommitRecord& record);
+
+  Store& store_;
+  const Clock& clock_;
+  ServiceConfig config_;
+  mutable std::shared_mutex mutex_;
+  State state_;
+  std::function<void()> mail_listener_;
+  bool mail_enabled_ = true;
+};
+
+// The HTTP status for a refused command's error code.
+int http_status_for(const Error& e);
+
+}  // namespace linedesk::server
