@@ -27,6 +27,16 @@ HttpServer::HttpServer(Service& service, ServerConfig config)
     });
   }
   httplib::Server& s = *http_;
+  // httplib 0.11.4 applies the body limit to Content-Length only and would buffer a chunked
+  // body of any size; such requests are refused before their body is read.
+  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_header("Transfer-Encoding")) return httplib::Server::HandlerResponse::Unhandled;
+    res.set_header("Connection", "close");
+    send_error(res, 411, make_error("length_required", "",
+                                    "Send the request body with a Content-Length header; chunked "
+                                    "uploads are not accepted."));
+    return httplib::Server::HandlerResponse::Handled;
+  });
   install_auth_routes(s, service_);
   install_org_routes(s, service_);
   install_account_routes(s, service_);

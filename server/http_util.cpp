@@ -155,18 +155,39 @@ std::optional<std::int64_t> path_id(const httplib::Request& req, httplib::Respon
   return id;
 }
 
-bool require_privilege(Service& service, const Actor& actor, Privilege p, httplib::Response& res) {
-  const std::optional<Role> role = service.read([&](const State& s) -> std::optional<Role> {
+namespace {
+
+std::optional<Role> role_of(Service& service, const Actor& actor) {
+  return service.read([&](const State& s) -> std::optional<Role> {
     const Administrator* a = s.admin(actor.admin);
     const Role* r = a ? s.role(a->role) : nullptr;
     return r ? std::optional<Role>(*r) : std::nullopt;
   });
-  if (role && role->privileges.has(p)) return true;
+}
+
+}  // namespace
+
+bool require_privilege(Service& service, const Actor& actor, Privilege p, httplib::Response& res) {
+  return require_any_privilege(service, actor, {p}, res);
+}
+
+bool require_any_privilege(Service& service, const Actor& actor, std::initializer_list<Privilege> ps,
+                           httplib::Response& res) {
+  const std::optional<Role> role = role_of(service, actor);
+  std::string labels;
+  for (Privilege p : ps) {
+    if (role && role->privileges.has(p)) return true;
+    labels += (labels.empty() ? "the " : " or the ") + std::string(privilege_label(p));
+  }
   send_error(res, 403, make_error("forbidden", "",
                                   "Your role \"" + (role ? role->name : std::string()) +
-                                      "\" does not include the " +
-                                      std::string(privilege_label(p)) + " privilege."));
+                                      "\" does not include " + labels + " privilege."));
   return false;
+}
+
+PrivilegeSet privileges_of(Service& service, const Actor& actor) {
+  const std::optional<Role> role = role_of(service, actor);
+  return role ? role->privileges : PrivilegeSet{};
 }
 
 std::vector<OrgId> visible_orgs(const State& state, const Actor& actor) {

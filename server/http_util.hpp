@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,6 +48,12 @@ std::optional<std::int64_t> path_id(const httplib::Request& req, httplib::Respon
 
 // Reads "Privilege" checks in routes that only read: forbidden unless the actor's role has `p`.
 bool require_privilege(Service& service, const Actor& actor, Privilege p, httplib::Response& res);
+// As require_privilege, satisfied by any one of `ps` (a read two screens share, e.g. the number
+// list the Accounts screen assigns from).
+bool require_any_privilege(Service& service, const Actor& actor, std::initializer_list<Privilege> ps,
+                           httplib::Response& res);
+// The actor's role's privileges (none when the role is gone).
+PrivilegeSet privileges_of(Service& service, const Actor& actor);
 
 // The organizations the actor may see (its subtree).
 std::vector<OrgId> visible_orgs(const State& state, const Actor& actor);

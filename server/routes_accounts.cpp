@@ -45,6 +45,7 @@ Result<std::vector<AccountId>> read_account_ids(const Json& body) {
 void install_account_routes(httplib::Server& s, Service& service) {
   s.Get("/api/accounts", authed(service, [&service](const httplib::Request& req,
                                                     httplib::Response& res, const Actor& actor) {
+          if (!require_privilege(service, actor, Privilege::kAccounts, res)) return;
           const OrgId org = requested_org(service, actor, req, res);
           if (!org.valid()) return;
           auto q = account_query_from_params(query_params(req), org);
@@ -62,6 +63,7 @@ void install_account_routes(httplib::Server& s, Service& service) {
   s.Get(R"(/api/accounts/(\d+))", authed(service, [&service](const httplib::Request& req,
                                                             httplib::Response& res,
                                                             const Actor& actor) {
+          if (!require_privilege(service, actor, Privilege::kAccounts, res)) return;
           auto id = path_id(req, res);
           if (!id) return;
           const std::optional<Json> body = service.read([&](const State& st) -> std::optional<Json> {

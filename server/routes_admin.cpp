@@ -1,4 +1,6 @@
 // User Permissions groups, roles, administrators and the signed-in administrator's profile.
+#include <algorithm>
+
 #include "http_util.hpp"
 #include "routes.hpp"
 
@@ -40,7 +42,10 @@ void install_admin_routes(httplib::Server& s, Service& service) {
             for (const PermissionGroup* g : groups) {
               Json j = to_json(*g);
               users = 0;
-              for (const auto& [id, a] : st.accounts()) users += a.permission_group == g->id;
+              // Counted in the administrator's subtree: other branches' numbers are not theirs.
+              for (const auto& [id, a] : st.accounts()) {
+                users += a.permission_group == g->id && st.orgs().is_within(a.org, me->org);
+              }
               const Organization* o = st.org(g->org);
               j["organization"] = o ? o->name : "";
               j["accounts"] = users;
@@ -70,19 +75,28 @@ void install_admin_routes(httplib::Server& s, Service& service) {
              run_command(service, actor, req, res, DeletePermissionGroup{PermGroupId(*id)});
            }));
 
-  // Roles usable by the administrator: defined in its subtree or above it.
+  // Roles usable by the administrator: defined in its subtree or above it. Lists come sorted:
+  // the State's maps have no stable order.
   s.Get("/api/roles", authed(service, [&service](const httplib::Request&, httplib::Response& res,
                                                  const Actor& actor) {
           const Json body = service.read([&](const State& st) {
             const Administrator* me = st.admin(actor.admin);
-            Json list = Json::array();
+            std::vector<const Role*> roles;
             for (const auto& [id, r] : st.roles()) {
-              if (!st.orgs().is_within(r.org, me->org) && !st.orgs().is_within(me->org, r.org)) continue;
-              Json j = to_json(r);
-              const Organization* o = st.org(r.org);
+              if (st.orgs().is_within(r.org, me->org) || st.orgs().is_within(me->org, r.org)) roles.push_back(&r);
+            }
+            std::sort(roles.begin(), roles.end(), [](const Role* a, const Role* b) {
+              return a->name != b->name ? a->name < b->name : a->id < b->id;
+            });
+            Json list = Json::array();
+            for (const Role* r : roles) {
+              Json j = to_json(*r);
+              const Organization* o = st.org(r->org);
               j["organization"] = o ? o->name : "";
               std::int64_t admins = 0;
-              for (const auto& [aid, a] : st.admins()) admins += a.role == id;
+              for (const auto& [aid, a] : st.admins()) {
+                admins += a.role == r->id && st.orgs().is_within(a.org, me->org);
+              }
               j["administrators"] = admins;
               list.push_back(std::move(j));
             }
@@ -111,13 +125,18 @@ void install_admin_routes(httplib::Server& s, Service& service) {
           if (!require_privilege(service, actor, Privilege::kAdministrators, res)) return;
           const Json body = service.read([&](const State& st) {
             const Administrator* me = st.admin(actor.admin);
-            Json list = Json::array();
+            std::vector<const Administrator*> admins;
             for (const auto& [id, a] : st.admins()) {
-              if (!st.orgs().is_within(a.org, me->org)) continue;
-              Json j = to_json(a);
+              if (st.orgs().is_within(a.org, me->org)) admins.push_back(&a);
+            }
+            std::sort(admins.begin(), admins.end(),
+                      [](const Administrator* a, const Administrator* b) { return a->email < b->email; });
+            Json list = Json::array();
+            for (const Administrator* a : admins) {
+              Json j = to_json(*a);
               j.erase("photo");
-              const Organization* o = st.org(a.org);
-              const Role* r = st.role(a.role);
+              const Organization* o = st.org(a->org);
+              const Role* r = st.role(a->role);
               j["organization"] = o ? o->name : "";
               j["role_name"] = r ? r->name : "";
               list.push_back(std::move(j));

@@ -18,6 +18,11 @@ Json batch_json(const BatchRecord& b, const Store::BatchDelivery& d) {
   return j;
 }
 
+// Batch Operation Reports are for administrators with Reports or Accounts.
+bool may_read_batches(Service& service, const Actor& actor, httplib::Response& res) {
+  return require_any_privilege(service, actor, {Privilege::kReports, Privilege::kAccounts}, res);
+}
+
 }  // namespace
 
 void install_batch_routes(httplib::Server& s, Service& service) {
@@ -65,15 +70,7 @@ void install_batch_routes(httplib::Server& s, Service& service) {
 
   s.Get("/api/batches", authed(service, [&service](const httplib::Request&, httplib::Response& res,
                                                    const Actor& actor) {
-          // Batch Operation Reports are for administrators with Reports or Accounts.
-          const bool allowed = service.read([&](const State& st) {
-            const Administrator* a = st.admin(actor.admin);
-            const Role* r = a ? st.role(a->role) : nullptr;
-            return r && (r->privileges.has(Privilege::kReports) || r->privileges.has(Privilege::kAccounts));
-          });
-          if (!allowed) {
-            return send_error(res, 403, make_error("forbidden", "", "Batch Operation Reports need the Reports or Accounts privilege."));
-          }
+          if (!may_read_batches(service, actor, res)) return;
           const std::vector<BatchRecord> batches = service.read([&](const State& st) {
             std::vector<BatchRecord> out;
             const Administrator* a = st.admin(actor.admin);
@@ -96,6 +93,7 @@ void install_batch_routes(httplib::Server& s, Service& service) {
   s.Get(R"(/api/batches/(\d+))", authed(service, [&service](const httplib::Request& req,
                                                            httplib::Response& res,
                                                            const Actor& actor) {
+          if (!may_read_batches(service, actor, res)) return;
           auto id = path_id(req, res);
           if (!id) return;
           const std::optional<BatchRecord> batch =
@@ -112,6 +110,7 @@ void install_batch_routes(httplib::Server& s, Service& service) {
   s.Get(R"(/api/batches/(\d+)/report\.csv)",
         authed(service, [&service](const httplib::Request& req, httplib::Response& res,
                                    const Actor& actor) {
+          if (!may_read_batches(service, actor, res)) return;
           auto id = path_id(req, res);
           if (!id) return;
           const std::optional<BatchRecord> batch =

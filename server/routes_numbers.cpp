@@ -92,8 +92,10 @@ void install_number_routes(httplib::Server& s, Service& service) {
            send_json(res, 200, r->result);
          }));
 
+  // The Accounts screen assigns from this list too.
   s.Get("/api/numbers", authed(service, [&service](const httplib::Request& req,
                                                    httplib::Response& res, const Actor& actor) {
+          if (!require_any_privilege(service, actor, {Privilege::kNumbers, Privilege::kAccounts}, res)) return;
           const OrgId org = requested_org(service, actor, req, res);
           if (!org.valid()) return;
           auto q = number_query_from_params(query_params(req), org);
@@ -166,6 +168,7 @@ void install_number_routes(httplib::Server& s, Service& service) {
   s.Get(R"(/api/numbers/(\+?\d+)/history)",
         authed(service, [&service](const httplib::Request& req, httplib::Response& res,
                                    const Actor& actor) {
+          if (!require_any_privilege(service, actor, {Privilege::kNumbers, Privilege::kAccounts}, res)) return;
           auto e164 = parse_e164(req.matches[1].str(), "number");
           if (!e164) return send_error(res, e164.error());
           const std::vector<OrgId> orgs = service.read([&](const State& st) -> std::vector<OrgId> {

@@ -35,6 +35,34 @@ Result<ActivityQuery> activity_query(Service& service, const Actor& actor,
   return q;
 }
 
+// "2026-11-05T10:00:00Z" (or with a space, milliseconds, "+00:00" or no zone: UTC) as ms.
+std::optional<std::int64_t> parse_utc_iso(std::string_view v) {
+  auto digits = [&](std::size_t at, std::size_t n, int& out) {
+    if (at + n > v.size()) return false;
+    out = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (v[i] < '0' || v[i] > '9') return false;
+      out = out * 10 + (v[i] - '0');
+    }
+    return true;
+  };
+  CivilTime c;
+  if (!digits(0, 4, c.year) || v.size() < 19 || v[4] != '-' || !digits(5, 2, c.month) ||
+      v[7] != '-' || !digits(8, 2, c.day) || (v[10] != 'T' && v[10] != ' ') ||
+      !digits(11, 2, c.hour) || v[13] != ':' || !digits(14, 2, c.minute) || v[16] != ':' ||
+      !digits(17, 2, c.second)) {
+    return std::nullopt;
+  }
+  std::string_view rest = v.substr(19);
+  if (rest.size() >= 4 && rest[0] == '.' && digits(20, 3, c.millisecond)) rest.remove_prefix(4);
+  if (!rest.empty() && rest != "Z" && rest != "+00:00") return std::nullopt;
+  if (c.month < 1 || c.month > 12 || c.day < 1 || c.day > days_in_month(c.year, c.month) ||
+      c.hour > 23 || c.minute > 59 || c.second > 59) {
+    return std::nullopt;
+  }
+  return utc_from_civil(c);
+}
+
 // One usage record from a CSV row: record_id, account (id or Account ID), kind, at (ms or ISO
 // 8601 UTC), quantity, billable (true/false, optional).
 Result<UsageRecord> usage_from_row(const State& st, const std::vector<std::string>& header,
@@ -56,6 +84,8 @@ Result<UsageRecord> usage_from_row(const State& st, const std::vector<std::strin
       auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
       if (ec == std::errc() && p == value.data() + value.size()) {
         j[key == "quantity" ? "quantity" : "at_ms"] = n;
+      } else if (auto at = key == "quantity" ? std::nullopt : parse_utc_iso(value)) {
+        j["at_ms"] = *at;
       } else {
         j[key == "quantity" ? "quantity" : "at_ms"] = value;  // refused below as not an integer
       }
@@ -135,9 +165,12 @@ void install_report_routes(httplib::Server& s, Service& service) {
           send_csv(res, "admin-activity.csv", csv);
         }));
 
-  // Mail the server decided to send for the administrator's organizations.
+  // Mail the server decided to send for the administrator's organizations. Invitations carry
+  // activation links: users' ones are for Accounts, administrators' ones for Administrators.
   s.Get("/api/outbox", authed(service, [&service](const httplib::Request& req,
                                                   httplib::Response& res, const Actor& actor) {
+          if (!require_any_privilege(service, actor, {Privilege::kAccounts, Privilege::kAdministrators}, res)) return;
+          const PrivilegeSet privileges = privileges_of(service, actor);
           const auto orgs = service.read([&](const State& st) { return visible_orgs(st, actor); });
           std::int64_t limit = 100;
           try {
@@ -147,6 +180,11 @@ void install_report_routes(httplib::Server& s, Service& service) {
           }
           Json list = Json::array();
           for (const OutboxMessage& m : service.store().outbox(orgs, limit)) {
+            if (m.kind == "admin_invitation" ? !privileges.has(Privilege::kAdministrators)
+                : m.kind == "invitation"     ? !privileges.has(Privilege::kAccounts)
+                                             : false) {
+              continue;
+            }
             list.push_back(Json{{"id", m.id},
                                 {"kind", m.kind},
                                 {"org", m.org.value},
@@ -220,7 +258,9 @@ void install_report_routes(httplib::Server& s, Service& service) {
              return send_error(res, 400, make_error(errors[0]["code"].get<std::string>(), "", errors[0]["reason"].get<std::string>()));
            }
            const std::int64_t added = service.store().add_usage(records);
-           send_json(res, errors.empty() ? 200 : 207,
+           // Decided before `errors` moves into the body (argument order is unspecified).
+           const int status = errors.empty() ? 200 : 207;
+           send_json(res, status,
                      Json{{"received", records.size() + errors.size()},
                           {"added", added},
                           {"duplicates", static_cast<std::int64_t>(records.size()) - added},

@@ -30,11 +30,16 @@ int http_status_for(const Error& e) {
   if (c == "not_found" || c == "number_not_found" || c == "invitation_unknown") return 404;
   if (c == "number_taken" || c == "account_id_taken" || c == "version_conflict" ||
       c == "org_name_taken" || c == "group_name_taken" || c == "role_name_taken" ||
-      c == "admin_email_taken" || c == "number_exists" || c == "version_mismatch") {
+      c == "admin_email_taken" || c == "number_exists" || c == "version_mismatch" ||
+      c == "idempotency_key_reused") {
     return 409;
   }
   if (c == "invitation_used" || c == "invitation_revoked" || c == "invitation_expired") return 410;
-  if (c == "batch_too_large" || c == "body_too_large" || c == "too_many_numbers") return 413;
+  // Size refusals before the generic "csv_" prefix below: the fix is a smaller file.
+  if (c == "batch_too_large" || c == "body_too_large" || c == "too_many_numbers" ||
+      c == "csv_too_large" || c == "csv_too_many_rows") {
+    return 413;
+  }
   if (c == "too_many_attempts") return 429;
   if (c == "bad_json" || c == "missing_field" || c == "invalid_field" || c == "bad_request" ||
       c == "unknown_command" || c.rfind("invalid_", 0) == 0 || c.rfind("csv_", 0) == 0 ||
@@ -179,8 +184,14 @@ Result<Changes> Service::run_locked(const Context& ctx, const CommandArgs& args,
   // A UUID already applied gets its stored answer: a retried request changes nothing twice.
   if (command) {
     if (auto stored = store_.command_result(command->uuid)) {
+      // Keys are chosen by senders: another administrator's key is theirs, not an answer.
+      if (stored->admin != ctx.actor) {
+        return make_error("idempotency_key_reused", "",
+                          "Another administrator already sent a request with this "
+                          "Idempotency-Key; send yours with a new key.");
+      }
       Changes c;
-      c.result = *stored;
+      c.result = std::move(stored->result);
       return c;
     }
   }

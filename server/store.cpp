@@ -284,12 +284,13 @@ std::int64_t Store::commit(const CommitRecord& r) {
   return seq;
 }
 
-std::optional<Json> Store::command_result(const std::string& uuid) {
+std::optional<Store::StoredCommand> Store::command_result(const std::string& uuid) {
   std::lock_guard lock(mutex_);
-  Stmt st(db_->cached("SELECT result FROM commands WHERE uuid = ?"));
+  Stmt st(db_->cached("SELECT admin_id, result FROM commands WHERE uuid = ?"));
   st.bind(uuid);
   if (!st.step()) return std::nullopt;
-  return parse_stored(st.col_text(0), Json::object());
+  return StoredCommand{AdminId(st.col_null(0) ? 0 : st.col_int(0)),
+                       parse_stored(st.col_text(1), Json::object())};
 }
 
 // --- loading ------------------------------------------------------------------------------

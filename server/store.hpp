@@ -83,8 +83,12 @@ class Store {
   // Writes one command's effects atomically; returns the new last change sequence.
   std::int64_t commit(const CommitRecord& record);
   std::int64_t version();
-  // The stored result of an API command already applied with this UUID.
-  std::optional<Json> command_result(const std::string& uuid);
+  // An API command already applied with this UUID: who sent it and its stored result.
+  struct StoredCommand {
+    AdminId admin;
+    Json result;
+  };
+  std::optional<StoredCommand> command_result(const std::string& uuid);
 
   // --- Credentials and sessions -----------------------------------------------------------
   std::string password_hash(AdminId admin);
