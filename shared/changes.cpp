@@ -129,12 +129,23 @@ Json to_json(const Notification& n) {
               {"admin", n.admin.value}};
 }
 
+void Changes::append(const Changes& other) {
+  puts.insert(puts.end(), other.puts.begin(), other.puts.end());
+  deletes.insert(deletes.end(), other.deletes.begin(), other.deletes.end());
+  moved_out.insert(moved_out.end(), other.moved_out.begin(), other.moved_out.end());
+}
+
 Json to_json(const Changes& c) {
   Json puts = Json::array();
   for (const auto& e : c.puts) puts.push_back(entity_envelope(e));
   Json deletes = Json::array();
   for (const auto& t : c.deletes) deletes.push_back(to_json(t));
-  Json out{{"puts", std::move(puts)}, {"deletes", std::move(deletes)}, {"result", c.result}};
+  Json moved = Json::array();
+  for (const auto& t : c.moved_out) moved.push_back(to_json(t));
+  Json out{{"puts", std::move(puts)},
+           {"deletes", std::move(deletes)},
+           {"moved_out", std::move(moved)},
+           {"result", c.result}};
   return out;
 }
 
@@ -156,6 +167,13 @@ Result<Changes> changes_from_json(const Json& j) {
     auto t = tombstone_from_json(d);
     if (!t) return t.error();
     c.deletes.push_back(t.value());
+  }
+  if (const Json* moved = r.optional("moved_out"); moved && moved->is_array()) {
+    for (const Json& m : *moved) {
+      auto t = tombstone_from_json(m);
+      if (!t) return t.error();
+      c.moved_out.push_back(t.value());
+    }
   }
   if (const Json* res = r.optional("result")) c.result = *res;
   return c;

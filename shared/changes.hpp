@@ -70,12 +70,18 @@ struct Notification {
 struct Changes {
   std::vector<Entity> puts;
   std::vector<Tombstone> deletes;
+  // Entities whose organization changed, as tombstones in the organization they left: a
+  // replica that sees only the old organization learns that they are gone. They precede the
+  // puts in the change log and delete nothing in the store.
+  std::vector<Tombstone> moved_out;
   std::vector<ActivityEntry> activity;
   std::vector<Notification> notifications;
   std::optional<BatchReport> report;  // import_batch: every row with its outcome
   Json result = Json::object();       // what the command tells its caller (ids, counts)
 
   bool empty() const { return puts.empty() && deletes.empty(); }
+  // Adds `other`'s entity changes after this one's (audit, mail and result are not merged).
+  void append(const Changes& other);
 };
 
 Json to_json(const Entity& e);

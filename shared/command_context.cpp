@@ -170,6 +170,28 @@ void CommandContext::discard_effects() {
 }
 
 Changes CommandContext::finish() {
+  // Entities that change organization leave a tombstone behind in the one they left.
+  auto moved = [this](EntityKind kind, std::int64_t id, OrgId from, OrgId to) {
+    if (from.valid() && from != to) changes_.moved_out.push_back(Tombstone{kind, id, from});
+  };
+  for (const auto& [id, a] : accounts_) {
+    if (const Account* old = state.account(id)) moved(EntityKind::kAccount, id.value, old->org, a.org);
+  }
+  for (const auto& [id, n] : numbers_) {
+    if (const Number* old = state.number(id)) moved(EntityKind::kNumber, id.value, old->org, n.org);
+  }
+  for (const auto& [id, i] : invitations_) {
+    if (const Invitation* old = state.invitation(id)) {
+      moved(EntityKind::kInvitation, id.value, old->org, i.org);
+    }
+  }
+  for (const Entity& e : changes_.puts) {
+    if (const auto* a = std::get_if<Administrator>(&e)) {
+      if (const Administrator* old = state.admin(a->id)) {
+        moved(EntityKind::kAdministrator, a->id.value, old->org, a->org);
+      }
+    }
+  }
   for (auto& [id, a] : accounts_) changes_.puts.emplace_back(std::move(a));
   for (auto& [id, n] : numbers_) changes_.puts.emplace_back(std::move(n));
   for (auto& [id, i] : invitations_) changes_.puts.emplace_back(std::move(i));

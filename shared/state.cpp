@@ -114,6 +114,23 @@ PermGroupId State::default_group(OrgId org) const {
   return PermGroupId();
 }
 
+std::optional<Entity> State::find(EntityKind kind, std::int64_t id) const {
+  auto wrap = [](const auto* p) -> std::optional<Entity> {
+    return p ? std::optional<Entity>(*p) : std::nullopt;
+  };
+  switch (kind) {
+    case EntityKind::kOrganization: return wrap(org(OrgId(id)));
+    case EntityKind::kAdministrator: return wrap(admin(AdminId(id)));
+    case EntityKind::kRole: return wrap(role(RoleId(id)));
+    case EntityKind::kPermissionGroup: return wrap(group(PermGroupId(id)));
+    case EntityKind::kAccount: return wrap(account(AccountId(id)));
+    case EntityKind::kNumber: return wrap(number(NumberId(id)));
+    case EntityKind::kInvitation: return wrap(invitation(InvitationId(id)));
+    case EntityKind::kBatch: return wrap(batch(BatchId(id)));
+  }
+  return std::nullopt;
+}
+
 void State::unindex_number(const Number& n) {
   PoolCounts& c = pools_[n.org];
   --count_for(c, n.state);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -74,6 +75,9 @@ class State {
   // The default permission group for accounts in `org`: its own default, else the nearest
   // ancestor's; invalid when none is defined up the tree.
   PermGroupId default_group(OrgId org) const;
+
+  // Any entity by kind and id.
+  std::optional<Entity> find(EntityKind kind, std::int64_t id) const;
 
   // Applies one put or delete, keeping indexes and counters right.
   void put(const Entity& e);
