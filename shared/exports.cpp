@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "csv.hpp"
+#include "text.hpp"
 
 namespace linedesk {
 namespace {
@@ -98,6 +99,7 @@ std::string accounts_csv(const State& state, OrgId org, TimestampMs now, const T
   // Each row's name is built once; sorting compares the prepared keys.
   struct Row {
     std::string name;
+    std::string key;  // collation_key(name)
     const Account* account;
   };
   std::vector<Row> rows;
@@ -106,15 +108,24 @@ std::string accounts_csv(const State& state, OrgId org, TimestampMs now, const T
   if (selection) {
     for (AccountId id : *selection) {
       const Account* a = state.account(id);
-      if (a && subtree.count(a->org)) rows.push_back({a->name(), a});
+      if (a && subtree.count(a->org)) rows.push_back({a->name(), collation_key(a->name()), a});
     }
+    // A selection naming an account twice lists it once.
+    std::sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) { return x.account < y.account; });
+    rows.erase(std::unique(rows.begin(), rows.end(),
+                           [](const Row& x, const Row& y) { return x.account == y.account; }),
+               rows.end());
   } else {
     for (const auto& [id, a] : state.accounts()) {
-      if (subtree.count(a.org)) rows.push_back({a.name(), &a});
+      if (subtree.count(a.org)) {
+        std::string name = a.name();
+        std::string key = collation_key(name);
+        rows.push_back({std::move(name), std::move(key), &a});
+      }
     }
   }
   std::sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) {
-    const int c = x.name.compare(y.name);
+    const int c = x.key.compare(y.key);
     return c != 0 ? c < 0 : x.account->account_id < y.account->account_id;
   });
   std::unordered_map<OrgId, std::string_view> org_names;

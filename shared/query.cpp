@@ -41,6 +41,18 @@ std::string param(const std::map<std::string, std::string>& p, const char* key) 
 
 }  // namespace
 
+bool matches_text(const Account& a, std::string_view folded_needle) {
+  std::string hay = a.first_name;
+  for (const std::string* f : {&a.last_name, &a.account_id, &a.invite_address, &a.number, &a.notes}) {
+    hay += '\x1f';
+    hay += *f;
+  }
+  const std::string folded = fold_text(hay);
+  // The full name also matches across the space ("zoe mu").
+  return folded.find(folded_needle) != std::string::npos ||
+         fold_text(a.name()).find(folded_needle) != std::string::npos;
+}
+
 bool contains_folded(std::string_view haystack, std::string_view needle) {
   if (needle.empty()) return true;
   if (needle.size() > haystack.size()) return false;
@@ -55,7 +67,7 @@ bool contains_folded(std::string_view haystack, std::string_view needle) {
 
 AccountPage query_accounts(const State& state, const AccountQuery& q) {
   const std::unordered_set<OrgId> orgs = orgs_of(state, q.org, q.include_suborgs);
-  const std::string text = ascii_lower(trim(q.text));
+  const std::string text = fold_text(trim(q.text));
   std::vector<const Account*> rows;
   for (const auto& [id, a] : state.accounts()) {
     if (!orgs.count(a.org)) continue;
@@ -66,12 +78,7 @@ AccountPage query_accounts(const State& state, const AccountQuery& q) {
       const Number* n = a.number.empty() ? nullptr : state.number(number_id_of(a.number));
       if (!n || n->state != *q.number_state) continue;
     }
-    if (!text.empty() && !contains_folded(a.first_name, text) && !contains_folded(a.last_name, text) &&
-        !contains_folded(a.name(), text) && !contains_folded(a.account_id, text) &&
-        !contains_folded(a.invite_address, text) && !contains_folded(a.number, text) &&
-        !contains_folded(a.notes, text)) {
-      continue;
-    }
+    if (!text.empty() && !matches_text(a, text)) continue;
     rows.push_back(&a);
   }
   // Each row's sort key is prepared once; the comparator only compares keys.
@@ -85,12 +92,12 @@ AccountPage query_accounts(const State& state, const AccountQuery& q) {
   for (const Account* a : rows) {
     Row r{a, {}, 0};
     switch (q.sort) {
-      case AccountSort::kName: r.key = a->name(); break;
+      case AccountSort::kName: r.key = collation_key(a->name()); break;
       case AccountSort::kAccountId: break;
       case AccountSort::kStatus: r.number = static_cast<std::int64_t>(a->status); break;
       case AccountSort::kOrganization: {
         const Organization* o = state.org(a->org);
-        r.key = o ? o->name : std::string();
+        r.key = o ? collation_key(o->name) : std::string();
         break;
       }
       case AccountSort::kNumber: r.key = a->number; break;

@@ -59,6 +59,10 @@ NumberPage query_numbers(const State& state, const NumberQuery& q);
 Result<NumberQuery> number_query_from_params(const std::map<std::string, std::string>& params,
                                              OrgId default_org);
 
+// True when the folded text (fold_text) of `needle_folded` occurs in the account's name,
+// Account ID, invitation address, number or notes, ignoring case and accents.
+bool matches_text(const Account& a, std::string_view needle_folded);
+
 // True when `needle` (lower-case ASCII) occurs in `haystack`, ignoring ASCII case.
 bool contains_folded(std::string_view haystack, std::string_view needle_lower);
 

@@ -81,6 +81,59 @@ Status check_display_text(std::string_view s, std::string_view field, std::strin
   return {};
 }
 
+namespace {
+
+// Base letters of U+00C0..U+017F; empty keeps the character (the multiplication and division
+// signs).
+constexpr const char* kFold[] = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "y",
+    "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",
+    "d", "d", "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",
+    "g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i",
+    "i", "i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l",
+    "l", "l", "l", "n", "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o",
+    "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",
+    "s", "s", "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",
+    "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s"
+};
+
+}  // namespace
+
+std::string fold_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<std::uint8_t>(s[i]);
+    if (c < 0x80) {
+      out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    // Two-byte sequences cover U+0080..U+07FF, which holds every folded character.
+    if ((c & 0xE0) == 0xC0 && i + 1 < s.size()) {
+      const std::uint32_t cp = ((c & 0x1Fu) << 6) | (static_cast<std::uint8_t>(s[i + 1]) & 0x3Fu);
+      if (cp >= 0xC0 && cp < 0x180 && kFold[cp - 0xC0][0] != '\0') {
+        out += kFold[cp - 0xC0];
+        i += 2;
+        continue;
+      }
+    }
+    out += static_cast<char>(c);
+    ++i;
+  }
+  return out;
+}
+
+std::string collation_key(std::string_view s) {
+  std::string key = fold_text(s);
+  key += '\x01';
+  key.append(s);
+  return key;
+}
+
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {

@@ -27,4 +27,12 @@ Status check_display_text(std::string_view s, std::string_view field, std::strin
 // ASCII lower-case copy (emails and header names compare case-insensitively).
 std::string ascii_lower(std::string_view s);
 
+// Text folded for searching and sorting: ASCII lower case, and the Latin letters of Latin-1
+// and Latin Extended-A reduced to their base ("Élodie" -> "elodie", "Weiß" -> "weiss",
+// "Łukasiewicz" -> "lukasiewicz"). Other characters are kept as they are.
+std::string fold_text(std::string_view s);
+// A key that sorts names as people expect: by folded text first, then by the exact bytes.
+std::string collation_key(std::string_view s);
+
+
 }  // namespace linedesk

@@ -60,3 +60,18 @@ TEST_CASE("plausible emails") {
   CHECK_FALSE(is_plausible_email("a@@c.de"));
   CHECK_FALSE(is_plausible_email("a@c.de."));
 }
+
+TEST_CASE("folding ignores case and accents of Latin letters") {
+  CHECK(fold_text("Élodie") == "elodie");
+  CHECK(fold_text("Weiß") == "weiss");
+  CHECK(fold_text("Łukasiewicz ØSTERGAARD") == "lukasiewicz ostergaard");
+  CHECK(fold_text("Ελλάδα") == "Ελλάδα");  // other scripts are kept
+  CHECK(fold_text("2 × 3") == "2 × 3");
+}
+
+TEST_CASE("names sort with their base letter, then exactly") {
+  std::vector<std::string> names = {"Zoë", "élodie", "Anna", "Élodie", "Émile", "Eva", "zack"};
+  std::sort(names.begin(), names.end(),
+            [](const std::string& a, const std::string& b) { return collation_key(a) < collation_key(b); });
+  CHECK(names == std::vector<std::string>{"Anna", "Élodie", "élodie", "Émile", "Eva", "zack", "Zoë"});
+}
