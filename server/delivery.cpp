@@ -45,6 +45,20 @@ int DeliveryWorker::run_once() {
   // Messages claimed by a worker that died a minute ago are claimed again.
   auto batch = service_.store().claim_outbox(25, now, now - 60'000, retry_step_ms_);
   for (const OutboxMessage& m : batch) {
+    // An invitation replaced or deleted after it was queued is not sent: its link is dead.
+    if (m.invitation.valid()) {
+      const bool live = service_.read([&](const State& s) {
+        const Invitation* inv = s.invitation(m.invitation);
+        return inv && (inv->status == InvitationStatus::kPending ||
+                       inv->status == InvitationStatus::kFailed ||
+                       inv->status == InvitationStatus::kSent);
+      });
+      if (!live) {
+        service_.store().outbox_failed(m.id, "withdrawn: the invitation was replaced or its account deleted",
+                                       true, service_.now());
+        continue;
+      }
+    }
     const auto error = mailer_.send(m, service_.now());
     if (!error) {
       service_.store().outbox_sent(m.id, service_.now());

@@ -24,7 +24,7 @@ int http_status_for(const Error& e) {
     return 401;
   }
   if (c == "forbidden" || c == "privilege_escalation" || c == "cannot_edit_self" ||
-      c == "cannot_remove_self") {
+      c == "cannot_remove_self" || c == "wrong_password") {
     return 403;
   }
   if (c == "not_found" || c == "number_not_found" || c == "invitation_unknown") return 404;
@@ -149,7 +149,8 @@ void Service::logout(const Actor& actor) {
 Status Service::change_password(const Actor& actor, const std::string& current,
                                 const std::string& next) {
   if (!verify_password(store_.password_hash(actor.admin), current)) {
-    return make_error("invalid_credentials", "current_password", "The current password is wrong.");
+    // Not invalid_credentials: the console would read that as "signed out".
+    return make_error("wrong_password", "current_password", "The current password is wrong.");
   }
   if (auto s = check_new_password(next); !s) return s;
   store_.set_password_hash(actor.admin, hash_password(next), clock_.now_ms());

@@ -232,3 +232,35 @@ TEST_CASE("the background delivery worker sends without being asked", "[mail]") 
   REQUIRE(sink.messages().size() == 1);
   CHECK(mail_header(sink.messages()[0], "To") == "<bea@example.com>");
 }
+
+TEST_CASE("an invitation withdrawn before delivery is not sent", "[mail]") {
+  Enterprise e{TestServerOptions{}};
+  import_numbers(e.s, e.token, 15554400000, 2);
+  const AccountId resent = add_account(e.s, e.token, e.root,
+                                       account_fields("wd-1", "Wil", "Drawn", "wil@example.com"), true);
+  const AccountId deleted = add_account(e.s, e.token, e.root,
+                                        account_fields("wd-2", "Del", "Eted", "del@example.com"), true);
+  // Before the worker runs: one invitation is replaced by a resend, the other account deleted.
+  REQUIRE(e.s.post("/api/accounts/invite", Json{{"accounts", {resent.value}}}, e.token).status == 200);
+  REQUIRE(e.s.request("DELETE", "/api/accounts/" + std::to_string(deleted.value), {}, e.token).status == 200);
+  e.s.deliver_all();
+  const auto files = outbox_files(e.s);
+  REQUIRE(files.size() == 1);  // only the resent invitation
+  CHECK(files[0].text.find("To: <wil@example.com>") != std::string::npos);
+  auto outbox = e.s.get("/api/outbox", e.token).json["messages"];
+  int withdrawn = 0;
+  for (const Json& m : outbox) withdrawn += m["last_error"].get<std::string>().rfind("withdrawn", 0) == 0;
+  CHECK(withdrawn == 2);
+}
+
+TEST_CASE("the outbox listing does not show link tokens", "[mail]") {
+  Enterprise e{TestServerOptions{}};
+  import_numbers(e.s, e.token, 15554500000, 1);
+  add_account(e.s, e.token, e.root, account_fields("tok-1", "Toke", "N", "toke@example.com"), true);
+  const std::string real = link_token(e.s.store().outbox({e.root}, 1).at(0).body, "/activate/");
+  REQUIRE(real.size() == 43);
+  auto listed = e.s.get("/api/outbox", e.token);
+  const std::string body = listed.json["messages"][0]["body"].get<std::string>();
+  CHECK(body.find(real) == std::string::npos);
+  CHECK(body.find("/activate/…") != std::string::npos);
+}

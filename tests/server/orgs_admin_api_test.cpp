@@ -361,8 +361,8 @@ TEST_CASE("changing the password ends the other sessions and keeps this one", "[
   const std::string mine = e.s.login();
   const std::string other = e.s.login();
   auto wrong = e.s.post("/api/profile/password", Json{{"current_password", "nope-nope-nope"}, {"new_password", "A-new-secret-1"}}, mine);
-  CHECK(wrong.status == 401);
-  CHECK(wrong.code() == "invalid_credentials");
+  CHECK(wrong.status == 403);
+  CHECK(wrong.code() == "wrong_password");
   CHECK(wrong.json["error"]["field"] == "current_password");
   auto weak = e.s.post("/api/profile/password", Json{{"current_password", kAdminPassword}, {"new_password", "short"}}, mine);
   CHECK(weak.status == 400);
