@@ -1,28 +1,109 @@
-// App: sign-in flow and the signed-in shell.
+// App: start from the device's replica, sign-in, first sync, the signed-in shell.
 #include "app.hpp"
 
 #include <cstring>
 
-#include "shell_screen.hpp"
-
 namespace linedesk::client {
 
-void App::frame(const Ui& ui) {
-  if (!session_) {
-    if (draw_login_screen(ui, login_) == LoginIntent::kSubmit) submit_login();
-    return;
+App::App(AppServices services)
+    : services_(std::move(services)), api_(services_.http), sync_(services_.http, services_.store) {
+  sync_.make_uuid = services_.random_id;
+}
+
+const char* App::screen() const {
+  switch (phase_) {
+    case Phase::kLoading: return "loading";
+    case Phase::kSignIn: return "login";
+    case Phase::kFirstSync: return "syncing";
+    case Phase::kReady: return "main";
   }
-  ShellView view;
-  view.working_org_name = session_->org.name;
-  if (const Organization* o = tree_.find(session_->admin.org)) view.working_org_name = o->name;
-  view.admin_name = session_->admin.display_name();
-  view.role_name = session_->role.name;
-  view.tree = &tree_;
-  view.root = session_->admin.org;
-  view.loading = orgs_loading_;
-  view.error = orgs_error_;
-  ShellIntents intents = draw_shell(ui, view);
-  if (intents.reload) load_orgs();
+  return "loading";
+}
+
+void App::start() {
+  services_.store.load([this](StoredReplica stored) {
+    if (!stored.found) {
+      phase_ = Phase::kSignIn;
+      return;
+    }
+    auto session = session_info_from_json(stored.session);
+    if (!session) {
+      phase_ = Phase::kSignIn;
+      return;
+    }
+    auto replica = Replica::restore(stored.client_id, session->admin.id, stored.entities,
+                                    stored.version, stored.scope, stored.queue);
+    if (!replica) {
+      // A damaged local copy: the server still has everything but unsent changes. Keep the
+      // record (not cleared) and ask for a sign-in so a fresh replica can start.
+      login_.error = "This device's copy could not be read (" + replica.error().message + ").";
+      phase_ = Phase::kSignIn;
+      return;
+    }
+    stored_ = stored;
+    // Signed in from this device's copy: the console works offline; the server checks the
+    // token at the next exchange.
+    begin(*session, std::make_unique<Replica>(std::move(replica).value()), false);
+  });
+}
+
+void App::begin(const SessionInfo& session, std::unique_ptr<Replica> replica, bool fresh) {
+  session_ = session;
+  api_.set_token(session.token);
+  services_.store.save_session(replica->client_id(), to_json(session));
+  sync_.start(std::move(replica), session.token, services_.now());
+  phase_ = fresh ? Phase::kFirstSync : Phase::kReady;
+  shell_ = ShellState{};
+}
+
+void App::frame(const Ui& ui) {
+  const TimestampMs now = services_.now();
+  if (sync_.started()) sync_.tick(now);
+  if (phase_ == Phase::kFirstSync && sync_.replica().version() > 0) phase_ = Phase::kReady;
+
+  switch (phase_) {
+    case Phase::kLoading:
+      return;
+    case Phase::kSignIn:
+      if (draw_login_screen(ui, login_) == LoginIntent::kSubmit) submit_login();
+      return;
+    case Phase::kFirstSync:
+    case Phase::kReady: {
+      if (sync_.status().session_expired && !session_) return;
+      ShellView view{&*session_, &sync_.replica(), &sync_.status(), now};
+      handle(draw_shell(ui, view, shell_));
+      return;
+    }
+  }
+}
+
+void App::handle(const ShellIntents& intents) {
+  const TimestampMs now = services_.now();
+  if (intents.create_org) {
+    auto r = sync_.submit(*intents.create_org, now, [this](bool ok) {
+      shell_.notice = ok ? "Saved on this device; it syncs when the server can be reached."
+                         : "This device could not save the change.";
+    });
+    if (!r) {
+      shell_.form_error = r.error().message;
+    } else {
+      shell_.form_error.clear();
+      std::memset(shell_.new_org_name, 0, sizeof shell_.new_org_name);
+      shell_.notice = "Saving…";
+    }
+  }
+  if (intents.resubmit) {
+    if (auto r = sync_.resubmit(*intents.resubmit, std::nullopt, now); !r) {
+      shell_.form_error = r.error().message;
+    }
+  }
+  if (intents.discard) sync_.discard(*intents.discard);
+  if (intents.sign_in_again) {
+    // Keep the replica and its queue; only the token is renewed.
+    std::snprintf(login_.email, sizeof login_.email, "%s", session_->admin.email.c_str());
+    login_.error = "Your session ended. Sign in again to send your changes.";
+    phase_ = Phase::kSignIn;
+  }
   if (intents.logout) logout();
 }
 
@@ -45,32 +126,51 @@ void App::submit_login() {
       return;
     }
     std::memset(login_.password, 0, sizeof login_.password);
-    session_ = std::move(result).value();
-    api_.set_token(session_->token);
-    tree_ = OrgTree({session_->org});
-    load_orgs();
-  });
-}
-
-void App::load_orgs() {
-  orgs_loading_ = true;
-  orgs_error_.clear();
-  api_.org_tree([this](Result<OrgTreeResponse> result) {
-    orgs_loading_ = false;
-    if (!result) {
-      orgs_error_ = result.error().message;
+    SessionInfo session = std::move(result).value();
+    // The same administrator signing in again keeps the replica and its queued changes.
+    if (sync_.started() && sync_.replica().actor() == session.admin.id) {
+      session_ = session;
+      api_.set_token(session.token);
+      services_.store.save_session(sync_.replica().client_id(), to_json(session));
+      sync_.set_token(session.token);
+      phase_ = Phase::kReady;
       return;
     }
-    tree_ = OrgTree(result->orgs);
+    if (sync_.started() && sync_.replica().unsent_count() > 0) {
+      login_.error = "Another administrator (" + session_->admin.email +
+                     ") has changes on this device that are not synced yet. Sign in as them "
+                     "first so nothing is lost.";
+      return;
+    }
+    sync_.stop();
+    services_.store.clear([this, session](bool) {
+      begin(session, std::make_unique<Replica>(services_.random_id(), session.admin.id), true);
+    });
   });
 }
 
 void App::logout() {
-  api_.logout([](Status) {});  // the server revokes; the console forgets either way
-  session_.reset();
-  api_.set_token("");
-  tree_ = OrgTree();
+  if (sync_.replica().unsent_count() > 0) {
+    shell_.form_error = "Some changes are not synced yet; they stay on this device and are sent "
+                        "when you sign in again.";
+  }
+  api_.logout([](Status) {});  // the server revokes; the console forgets the token either way
+  const bool keep = sync_.replica().unsent_count() > 0;
+  const std::string email = session_->admin.email;
+  if (keep) {
+    // The queue stays; only the token is dropped.
+    sync_.set_token("");
+    Json s = to_json(*session_);
+    s["token"] = "";
+    services_.store.save_session(sync_.replica().client_id(), s);
+  } else {
+    sync_.stop();
+    services_.store.clear([](bool) {});
+    session_.reset();
+  }
   login_ = LoginForm{};
+  std::snprintf(login_.email, sizeof login_.email, "%s", email.c_str());
+  phase_ = Phase::kSignIn;
 }
 
 }  // namespace linedesk::client

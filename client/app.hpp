@@ -1,38 +1,56 @@
 // App: owns the console's state and decides what each frame draws. Platform-free: it talks
-// to the network through Http and draws with ImGui.
+// to the network through Http, keeps its replica through ReplicaStore, and draws with ImGui.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "api_client.hpp"
 #include "login_screen.hpp"
-#include "shared/org_tree.hpp"
+#include "shell_screen.hpp"
+#include "sync_engine.hpp"
 #include "ui.hpp"
 
 namespace linedesk::client {
 
+struct AppServices {
+  Http& http;
+  ReplicaStore& store;
+  std::function<std::string()> random_id;  // client ids and command UUIDs
+  std::function<TimestampMs()> now;
+};
+
 class App {
  public:
-  explicit App(Http& http) : api_(http) {}
+  explicit App(AppServices services);
 
-  // Draws one frame of the console.
+  // Reads the replica kept on this device; signs the administrator back in from it.
+  void start();
+  // Draws one frame of the console and drives sync.
   void frame(const Ui& ui);
 
-  // "login" or "main": which screen the last frame drew (for the test hook).
-  const char* screen() const { return session_ ? "main" : "login"; }
+  // "loading", "login", "syncing" (first snapshot) or "main": for the test hook.
+  const char* screen() const;
+  const SyncEngine& sync() const { return sync_; }
 
  private:
-  void submit_login();
-  void load_orgs();
-  void logout();
+  enum class Phase { kLoading, kSignIn, kFirstSync, kReady };
 
+  void submit_login();
+  void begin(const SessionInfo& session, std::unique_ptr<Replica> replica, bool fresh);
+  void logout();
+  void handle(const ShellIntents& intents);
+
+  AppServices services_;
   ApiClient api_;
+  SyncEngine sync_;
+  Phase phase_ = Phase::kLoading;
   LoginForm login_;
   std::optional<SessionInfo> session_;
-  OrgTree tree_;
-  bool orgs_loading_ = false;
-  std::string orgs_error_;
+  std::optional<StoredReplica> stored_;  // what the device held at start (for a re-sign-in)
+  ShellState shell_;
 };
 
 }  // namespace linedesk::client

@@ -18,9 +18,10 @@ class Http {
  public:
   virtual ~Http() = default;
   // Sends `method path` with an optional JSON body and bearer token. `done` runs later, on the
-  // UI thread, exactly once.
+  // UI thread, exactly once; after `timeout_ms` without an answer it gets status 0.
   virtual void request(const std::string& method, const std::string& path,
-                       const std::string& body, const std::string& token, HttpCallback done) = 0;
+                       const std::string& body, const std::string& token, HttpCallback done,
+                       unsigned timeout_ms = 20000) = 0;
 };
 
 }  // namespace linedesk::client

@@ -10,8 +10,6 @@
 namespace linedesk::client {
 namespace {
 
-constexpr unsigned kTimeoutMs = 20000;
-
 // Owns everything emscripten_fetch points into until the request completes.
 struct Pending {
   std::string method;
@@ -35,7 +33,7 @@ void finish(emscripten_fetch_t* fetch) {
 }  // namespace
 
 void HttpWeb::request(const std::string& method, const std::string& path, const std::string& body,
-                      const std::string& token, HttpCallback done) {
+                      const std::string& token, HttpCallback done, unsigned timeout_ms) {
   auto pending = std::make_unique<Pending>();
   pending->method = method;
   pending->body = body;
@@ -53,7 +51,7 @@ void HttpWeb::request(const std::string& method, const std::string& path, const 
   std::strncpy(attr.requestMethod, pending->method.c_str(), sizeof attr.requestMethod - 1);
   attr.attributes = EMSCRIPTEN_FETCH_LOAD_TO_MEMORY;
   attr.requestHeaders = pending->headers.data();
-  attr.timeoutMSecs = kTimeoutMs;
+  attr.timeoutMSecs = timeout_ms;
   if (!pending->body.empty()) {
     attr.requestData = pending->body.data();
     attr.requestDataSize = pending->body.size();

@@ -8,7 +8,7 @@ namespace linedesk::client {
 class HttpWeb final : public Http {
  public:
   void request(const std::string& method, const std::string& path, const std::string& body,
-               const std::string& token, HttpCallback done) override;
+               const std::string& token, HttpCallback done, unsigned timeout_ms) override;
 };
 
 }  // namespace linedesk::client

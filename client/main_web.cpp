@@ -2,21 +2,41 @@
 // and exports the few functions web/linedesk_web.js calls.
 #include <emscripten.h>
 
+#include <cstdlib>
+
 #include "app.hpp"
 #include "shared/json_io.hpp"
 #include "http_web.hpp"
 #include "imgui.h"
 #include "platform_web.hpp"
+#include "replica_store_web.hpp"
 #include "test_hook.hpp"
 
 namespace linedesk::client {
+
+// 128 random bits from the browser's crypto, as hex (client ids, command UUIDs).
+EM_JS(char*, ld_js_random_id, (), {
+  const s = window.ldStore.randomId();
+  const n = lengthBytesUTF8(s) + 1;
+  const p = _malloc(n);
+  stringToUTF8(s, p, n);
+  return p;
+});
+
+std::string random_id() {
+  char* id = ld_js_random_id();
+  std::string out(id);
+  std::free(id);
+  return out;
+}
 
 // Everything the console owns; JavaScript holds a pointer to it, not a global.
 struct Runtime {
   PlatformWeb platform;
   TestHook hook;
   HttpWeb http;
-  App app{http};
+  ReplicaStoreWeb store{this};
+  App app{AppServices{http, store, random_id, [] { return static_cast<TimestampMs>(EM_ASM_DOUBLE({ return Date.now(); })); }}};
   std::string scratch;  // answers handed to JavaScript live here until the next call
 };
 
@@ -44,6 +64,9 @@ EMSCRIPTEN_KEEPALIVE void ld_wheel(Runtime* rt, double dx, double dy, int mode) 
   rt->platform.on_wheel(dx, dy, mode);
 }
 EMSCRIPTEN_KEEPALIVE void ld_paste(Runtime* rt, const char* utf8) { rt->platform.on_paste(utf8); }
+EMSCRIPTEN_KEEPALIVE void ld_store_done(Runtime* rt, int id, int ok, const char* text) {
+  rt->store.on_done(id, ok != 0, text);
+}
 
 // Test hook (answers only when the page was opened with ?testhook=1).
 EMSCRIPTEN_KEEPALIVE const char* ld_test_items(Runtime* rt) {
@@ -54,8 +77,15 @@ EMSCRIPTEN_KEEPALIVE int ld_test_has_glyphs(Runtime* rt, const char* utf8) {
 }
 EMSCRIPTEN_KEEPALIVE const char* ld_test_state(Runtime* rt) {
   const ImGuiIO& io = ImGui::GetIO();
+  const auto& sync = rt->app.sync();
   rt->scratch = linedesk::Json{{"screen", rt->app.screen()},
                                {"frames", rt->hook.frames()},
+                               {"online", sync.status().online},
+                               {"pending", sync.status().pending},
+                               {"issues", sync.status().issues},
+                               {"saving", sync.status().saving},
+                               {"session_expired", sync.status().session_expired},
+                               {"version", sync.started() ? sync.replica().version() : 0},
                                {"active", rt->hook.active_label()},
                                {"dpr", rt->platform.dpr()},
                                {"display_w", io.DisplaySize.x},
@@ -75,6 +105,7 @@ int main() {
   const bool test_mode = EM_ASM_INT({ return new URLSearchParams(location.search).has("testhook") ? 1 : 0; });
   rt->hook.install(ImGui::GetCurrentContext(), test_mode != 0);
   EM_ASM({ window.linedeskPlatform.attach($0, $1); }, rt, test_mode);
+  rt->app.start();
   emscripten_set_main_loop_arg(linedesk::client::frame, rt, 0, false);
   return 0;
 }

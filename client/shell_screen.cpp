@@ -1,27 +1,49 @@
-// Header bar and organization overview of the signed-in console.
+// Header bar, sync issues and the organization overview of the signed-in console.
 #include "shell_screen.hpp"
+
+#include <cstring>
+
+#include "view_text.hpp"
 
 namespace linedesk::client {
 namespace {
 
-void draw_org_node(const OrgTree& tree, OrgId id) {
-  const Organization* org = tree.find(id);
+constexpr ImU32 kHeaderBg = IM_COL32(28, 45, 78, 255);
+
+void draw_org_node(const State& st, OrgId id, OrgId& selected) {
+  const Organization* org = st.org(id);
   if (!org) return;
-  const auto& kids = tree.children(id);
-  ImGuiTreeNodeFlags flags = ImGuiTreeNodeFlags_DefaultOpen | ImGuiTreeNodeFlags_SpanAvailWidth;
+  const auto& kids = st.orgs().children(id);
+  ImGuiTreeNodeFlags flags = ImGuiTreeNodeFlags_DefaultOpen | ImGuiTreeNodeFlags_SpanAvailWidth |
+                             ImGuiTreeNodeFlags_OpenOnArrow;
   if (kids.empty()) flags |= ImGuiTreeNodeFlags_Leaf;
+  if (selected == id) flags |= ImGuiTreeNodeFlags_Selected;
   ImGui::PushID(static_cast<int>(id.value & 0x7fffffff));
   const bool open = ImGui::TreeNodeEx(org->name.c_str(), flags);
+  if (ImGui::IsItemClicked() && !ImGui::IsItemToggledOpen()) selected = id;
+  ImGui::SameLine(0.f, ImGui::GetStyle().ItemSpacing.x * 2);
+  widgets::muted_text((std::to_string(st.accounts_in(id)) + " users · " +
+                       std::to_string(st.pool(id).total()) + " numbers")
+                          .c_str());
   ImGui::PopID();
   if (!open) return;
-  for (OrgId child : tree.children_by_name(id)) draw_org_node(tree, child);
+  for (OrgId child : st.orgs().children_by_name(id)) draw_org_node(st, child, selected);
   ImGui::TreePop();
+}
+
+const char* command_title(const Command& c) {
+  return std::visit([](const auto& a) { return std::decay_t<decltype(a)>::kName.data(); }, c.args);
 }
 
 }  // namespace
 
-ShellIntents draw_shell(const Ui& ui, const ShellView& view) {
+ShellIntents draw_shell(const Ui& ui, const ShellView& view, ShellState& state) {
   ShellIntents intents;
+  const State& st = view.replica->view();
+  const Administrator& admin = view.session->admin;
+  if (!state.working_org.valid() || !st.org(state.working_org)) state.working_org = admin.org;
+  if (!state.new_org_parent.valid() || !st.org(state.new_org_parent)) state.new_org_parent = admin.org;
+
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float header_h = ui.px(52.f);
   const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
@@ -31,7 +53,7 @@ ShellIntents draw_shell(const Ui& ui, const ShellView& view) {
   // Header bar.
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, header_h));
-  ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(28, 45, 78, 255));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, kHeaderBg);
   ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 255, 255, 255));
   ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32(48, 70, 112, 255));
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, IM_COL32(66, 94, 146, 255));
@@ -44,20 +66,51 @@ ShellIntents draw_shell(const Ui& ui, const ShellView& view) {
   ImGui::TextUnformatted("LineDesk");
   ImGui::PopFont();
   ImGui::SameLine(0.f, ui.px(24.f));
-  // The working organization; the navigator behind this button lists the visible tree.
-  const std::string org_label = view.working_org_name + "###org_picker";
+  const Organization* working = st.org(state.working_org);
+  const std::string org_label = (working ? working->name : std::string("…")) + "###org_picker";
   if (ImGui::Button(org_label.c_str())) ImGui::OpenPopup("Organizations##picker");
   if (ImGui::BeginPopup("Organizations##picker")) {
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(20, 24, 32, 255));
-    if (view.tree) draw_org_node(*view.tree, view.root);
+    OrgId choice = state.working_org;
+    draw_org_node(st, admin.org, choice);
+    state.working_org = choice;
     ImGui::PopStyleColor();
     ImGui::EndPopup();
   }
 
-  const std::string who = view.admin_name + "  ·  " + view.role_name;
+  // Sync status: a dot and a line, the issues button when there are any.
+  ImGui::SameLine(0.f, ui.px(20.f));
+  const SyncStatus& s = *view.status;
+  const ImU32 dot = s.outdated || s.session_expired ? IM_COL32(240, 170, 60, 255)
+                    : s.online                       ? IM_COL32(90, 200, 120, 255)
+                                                     : IM_COL32(200, 90, 90, 255);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float r = ui.px(5.f);
+  ImGui::GetWindowDrawList()->AddCircleFilled(
+      ImVec2(p.x + r, p.y + ImGui::GetFrameHeight() * 0.5f), r, dot);
+  ImGui::Dummy(ImVec2(r * 2.f, ImGui::GetFrameHeight()));
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(sync_status_line(s).c_str());
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Last sync: %s%s%s", ago(s.last_sync_ms, view.now).c_str(),
+                      s.problem.empty() ? "" : "\n", s.problem.c_str());
+  }
+  if (s.session_expired) {
+    ImGui::SameLine();
+    if (ImGui::Button("Sign in again")) intents.sign_in_again = true;
+  }
+  if (s.issues > 0) {
+    ImGui::SameLine();
+    const std::string label = std::to_string(s.issues) + (s.issues == 1 ? " sync issue" : " sync issues") + "###sync_issues";
+    if (ImGui::Button(label.c_str())) state.issues_open = true;
+  }
+
+  const std::string who = admin.display_name() + "  ·  " + view.session->role.name;
   const float logout_w = ImGui::CalcTextSize("Log out").x + ImGui::GetStyle().FramePadding.x * 2;
   const float who_w = ImGui::CalcTextSize(who.c_str()).x;
-  ImGui::SameLine(ImGui::GetWindowWidth() - logout_w - who_w - ui.px(14.f) * 2 - ui.px(12.f));
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX() + ui.px(12.f),
+                           ImGui::GetWindowWidth() - logout_w - who_w - ui.px(14.f) * 2 - ui.px(12.f)));
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(who.c_str());
   ImGui::SameLine(0.f, ui.px(12.f));
@@ -66,7 +119,7 @@ ShellIntents draw_shell(const Ui& ui, const ShellView& view) {
   ImGui::PopStyleVar(2);
   ImGui::PopStyleColor(5);
 
-  // Body.
+  // Body: the organization tree and a form for a new sub-organization.
   ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, vp->WorkPos.y + header_h));
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, vp->WorkSize.y - header_h));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.f);
@@ -74,16 +127,48 @@ ShellIntents draw_shell(const Ui& ui, const ShellView& view) {
   ImGui::PushFont(ui.title);
   ImGui::TextUnformatted("Organizations");
   ImGui::PopFont();
-  if (view.loading) {
-    widgets::muted_text("Loading the organization tree…");
-  } else if (!view.error.empty()) {
-    widgets::error_text(view.error);
-    if (ImGui::Button("Try again")) intents.reload = true;
-  } else if (view.tree) {
-    draw_org_node(*view.tree, view.root);
+  if (st.orgs().size() == 0) {
+    widgets::muted_text("Loading the organizations from the server…");
+  } else {
+    const Organization* parent = st.org(state.new_org_parent);
+    widgets::muted_text(("New sub-organization under " + (parent ? parent->name : std::string())).c_str());
+    const bool enter = widgets::labeled_input("Sub-organization name", state.new_org_name,
+                                              sizeof state.new_org_name,
+                                              ImGuiInputTextFlags_EnterReturnsTrue, ui.px(320.f));
+    ImGui::SameLine();
+    if ((ImGui::Button("Create") || enter) && state.new_org_name[0]) {
+      intents.create_org = CreateOrg{state.new_org_parent, state.new_org_name, ""};
+    }
+    widgets::error_text(state.form_error);
+    if (!state.notice.empty()) widgets::muted_text(state.notice.c_str());
+    ImGui::Separator();
+    OrgId selected = state.new_org_parent;
+    draw_org_node(st, admin.org, selected);
+    state.new_org_parent = selected;
   }
   ImGui::End();
   ImGui::PopStyleVar();
+
+  // Sync issues: commands the server refused, with its reason.
+  if (state.issues_open) {
+    ImGui::SetNextWindowSize(ImVec2(ui.px(560.f), 0.f), ImGuiCond_Appearing);
+    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + ui.px(90.f)),
+                            ImGuiCond_Appearing, ImVec2(0.5f, 0.f));
+    if (ImGui::Begin("Sync issues", &state.issues_open, ImGuiWindowFlags_NoCollapse)) {
+      if (view.replica->issues().empty()) widgets::muted_text("Nothing waits for you.");
+      for (const SyncIssue& issue : view.replica->issues()) {
+        ImGui::PushID(static_cast<int>(issue.seq));
+        ImGui::Separator();
+        ImGui::Text("%s", command_title(issue.command));
+        widgets::error_text(issue.error.message);
+        if (ImGui::Button("Resubmit")) intents.resubmit = issue.seq;
+        ImGui::SameLine();
+        if (ImGui::Button("Discard")) intents.discard = issue.seq;
+        ImGui::PopID();
+      }
+    }
+    ImGui::End();
+  }
   return intents;
 }
 

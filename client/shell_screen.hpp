@@ -1,29 +1,42 @@
-// The signed-in console: header bar (organization, administrator, Log out) and the body.
+// The signed-in console: header bar (organization, sync status, administrator, Log out), the
+// Sync issues panel, and the organization overview.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "shared/org_tree.hpp"
+#include "shared/replica.hpp"
+#include "sync_engine.hpp"
 #include "ui.hpp"
 
 namespace linedesk::client {
 
+// What the shell keeps between frames (form fields, open panels).
+struct ShellState {
+  OrgId working_org;
+  bool issues_open = false;
+  char new_org_name[128] = {};
+  OrgId new_org_parent;
+  std::string form_error;
+  std::string notice;  // e.g. "Saved on this device; waiting to sync."
+};
+
 struct ShellView {
-  std::string working_org_name;
-  std::string admin_name;
-  std::string role_name;
-  const OrgTree* tree = nullptr;  // organizations the administrator may see
-  OrgId root;                     // the administrator's own organization
-  bool loading = false;
-  std::string error;
+  const SessionInfo* session = nullptr;
+  const Replica* replica = nullptr;
+  const SyncStatus* status = nullptr;
+  TimestampMs now = 0;
 };
 
 struct ShellIntents {
   bool logout = false;
-  bool reload = false;
+  bool sign_in_again = false;
+  std::optional<CreateOrg> create_org;
+  std::optional<std::int64_t> resubmit;
+  std::optional<std::int64_t> discard;
 };
 
-ShellIntents draw_shell(const Ui& ui, const ShellView& view);
+ShellIntents draw_shell(const Ui& ui, const ShellView& view, ShellState& state);
 
 }  // namespace linedesk::client

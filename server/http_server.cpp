@@ -45,6 +45,7 @@ HttpServer::HttpServer(Service& service, ServerConfig config)
   install_admin_routes(s, service_);
   install_report_routes(s, service_);
   install_activation_routes(s, service_);
+  install_sync_routes(s, service_);
 
   // Refusals httplib makes itself (unknown path, body too large, bad request line) get a JSON
   // body too, so scripts and the console always read {code, message}.

@@ -263,11 +263,38 @@ CREATE TABLE commands (
 )sql";
 }
 
+// Sync: each browser's counter and the result of every command it pushed, and the path of
+// each change's organization so pulls filter by subtree even after an organization is gone.
+std::string schema_v2(bool postgres) {
+  const std::string big = postgres ? "BIGINT" : "INTEGER";
+  return R"sql(
+CREATE TABLE sync_clients (
+  client_id    TEXT PRIMARY KEY,
+  admin_id     )sql" + big + R"sql( NOT NULL,
+  last_seq     )sql" + big + R"sql( NOT NULL,
+  created_ms   )sql" + big + R"sql( NOT NULL,
+  last_seen_ms )sql" + big + R"sql( NOT NULL
+);
+CREATE TABLE sync_results (
+  client_id TEXT NOT NULL,
+  seq       )sql" + big + R"sql( NOT NULL,
+  uuid      TEXT NOT NULL,
+  ok        INTEGER NOT NULL,
+  body      TEXT NOT NULL,
+  version   )sql" + big + R"sql( NOT NULL,
+  at_ms     )sql" + big + R"sql( NOT NULL,
+  PRIMARY KEY (client_id, seq)
+);
+ALTER TABLE change_log ADD COLUMN path TEXT NOT NULL DEFAULT '';
+)sql";
+}
+
 }  // namespace
 
 const std::vector<Migration>& all_migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "entities, sessions, outbox, change log", schema_v1(false), schema_v1(true)},
+      {2, "sync clients and results, change paths", schema_v2(false), schema_v2(true)},
   };
   return kMigrations;
 }

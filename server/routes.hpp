@@ -15,5 +15,6 @@ void install_number_routes(httplib::Server& s, Service& service);
 void install_admin_routes(httplib::Server& s, Service& service);
 void install_report_routes(httplib::Server& s, Service& service);
 void install_activation_routes(httplib::Server& s, Service& service);
+void install_sync_routes(httplib::Server& s, Service& service);
 
 }  // namespace linedesk::server

@@ -53,7 +53,34 @@ int http_status_for(const Error& e) {
 }
 
 Service::Service(Store& store, const Clock& clock, ServiceConfig config)
-    : store_(store), clock_(clock), config_(std::move(config)), state_(store.load_state()) {}
+    : store_(store), clock_(clock), config_(std::move(config)), state_(store.load_state()) {
+  for (const auto& [id, o] : state_.orgs().all()) parents_[id] = o.parent;
+}
+
+std::string Service::path_of(OrgId org) const {
+  std::vector<std::int64_t> chain;
+  for (OrgId o = org; o.valid() && chain.size() <= parents_.size(); ) {
+    chain.push_back(o.value);
+    auto it = parents_.find(o);
+    o = it == parents_.end() ? OrgId() : it->second;
+  }
+  std::string path = "/";
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) path += std::to_string(*it) + "/";
+  return path;
+}
+
+void Service::changed() {
+  {
+    std::lock_guard lock(version_mutex_);
+  }
+  version_changed_.notify_all();
+  bool mail = false;
+  {
+    std::unique_lock lock(mutex_);
+    mail = std::exchange(mail_queued_, false);
+  }
+  if (mail && mail_listener_) mail_listener_();
+}
 
 std::int64_t Service::version() const {
   std::shared_lock lock(mutex_);
@@ -196,16 +223,32 @@ Result<Changes> Service::run_locked(const Context& ctx, const CommandArgs& args,
       return c;
     }
   }
+  CommitRecord record;
+  if (command) {
+    record.command_uuid = command->uuid;
+    record.remember_command = true;
+  }
+  auto changes = apply_locked(ctx, args, record);
+  lock.unlock();
+  if (changes) changed();
+  return changes;
+}
+
+Result<Changes> Service::apply_locked(const Context& ctx, const CommandArgs& args,
+                                      CommitRecord& record) {
   auto changes = execute(state_, ctx, args);
   if (!changes) return changes;
-  CommitRecord record;
+  // Organizations are known before paths are computed (new ones included).
+  for (const Entity& e : changes->puts) {
+    if (const auto* o = std::get_if<Organization>(&e)) parents_[o->id] = o->parent;
+  }
   record.changes = &changes.value();
   record.now_ms = ctx.now_ms;
   record.admin = ctx.actor;
   record.command_name = std::string(command_name(args));
   record.result = changes->result;
-  if (command) record.command_uuid = command->uuid;
-  if (mail_enabled_) render_mail(*changes, command ? command->uuid : std::string(), record);
+  record.path_of = [this](OrgId org) { return path_of(org); };
+  if (mail_enabled_) render_mail(*changes, record.command_uuid, record);
   try {
     state_.version = store_.commit(record);
   } catch (...) {
@@ -213,9 +256,13 @@ Result<Changes> Service::run_locked(const Context& ctx, const CommandArgs& args,
     state_ = store_.load_state();
     throw;
   }
-  const bool mail = !record.mail.empty();
-  lock.unlock();
-  if (mail && mail_listener_) mail_listener_();
+  mail_queued_ = mail_queued_ || !record.mail.empty();
+  if (config_.change_log_keep > 0 && ++commits_since_compaction_ >= 1000) {
+    commits_since_compaction_ = 0;
+    if (state_.version > config_.change_log_keep) {
+      store_.compact_change_log(state_.version - config_.change_log_keep);
+    }
+  }
   return changes;
 }
 

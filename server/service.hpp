@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <condition_variable>
 #include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -15,12 +17,17 @@
 #include "shared/api.hpp"
 #include "shared/command.hpp"
 #include "shared/engine.hpp"
+#include "shared/sync.hpp"
 #include "store.hpp"
 
 namespace linedesk::server {
 
 struct ServiceConfig {
   std::string public_url = "http://127.0.0.1:8080";  // links in mail start with this
+  // Sync: a pull further behind than this many change rows gets a snapshot instead.
+  std::int64_t pull_limit = 20000;
+  // Change-log rows kept for pulls; older ones are compacted away (0: keep everything).
+  std::int64_t change_log_keep = 500000;
   std::int64_t session_idle_ms = 30LL * 60 * 1000;
   std::int64_t session_absolute_ms = 12LL * 60 * 60 * 1000;
   // Failed sign-ins allowed per hour before 429.
@@ -84,6 +91,17 @@ class Service {
   void audit(const Actor* actor, OrgId org, std::string action, std::string target,
              std::string summary);
 
+  // --- Sync (DESIGN "Sync protocol") -------------------------------------------------------
+  // Applies the pushed commands in order, each in its own transaction with its result and the
+  // client's counter; refused ones are recorded and advance the counter too. A sequence at or
+  // below the counter is answered from storage; a gap applies nothing ("out_of_order").
+  PushResponse push(const Actor& actor, const PushRequest& request);
+  // The changes after request.since that the administrator may see (or a snapshot), the
+  // client's counter and its results. With `wait_ms`, waits that long for a change first.
+  PullResponse pull(const Actor& actor, const PullRequest& request, std::int64_t wait_ms);
+  // Drops change-log rows older than the newest `keep` (pulls from before get snapshots).
+  void compact_change_log(std::int64_t keep);
+
   // --- Activation links -----------------------------------------------------------------
   Result<ActivationView> activation(const std::string& token);
   Result<Changes> activate(const std::string& token, const std::string& number);
@@ -98,6 +116,12 @@ class Service {
 
  private:
   Result<Changes> run_locked(const Context& ctx, const CommandArgs& args, const Command* command);
+  // Executes and commits one command; the caller holds the unique lock. `record` carries what
+  // the caller adds (UUID, sync client). On a storage failure the State is reloaded.
+  Result<Changes> apply_locked(const Context& ctx, const CommandArgs& args, CommitRecord& record);
+  // "/root/.../org/" for `org` (kept for deleted organizations: they never move).
+  std::string path_of(OrgId org) const;
+  void changed();  // wakes long polls and the mail worker after commits
   // Turns a command's notifications into outbox messages (and link tokens).
   void render_mail(const Changes& changes, const std::string& command_uuid, CommitRecord& record);
 
@@ -108,6 +132,11 @@ class Service {
   State state_;
   std::function<void()> mail_listener_;
   bool mail_enabled_ = true;
+  bool mail_queued_ = false;  // under mutex_: a commit since the last changed() queued mail
+  std::unordered_map<OrgId, OrgId> parents_;  // under mutex_
+  std::mutex version_mutex_;
+  std::condition_variable version_changed_;
+  std::int64_t commits_since_compaction_ = 0;
 };
 
 // The HTTP status for a refused command's error code.

@@ -188,12 +188,26 @@ void Store::delete_entity(const Tombstone& t) {
 }
 
 void Store::append_change(const std::string& kind, std::int64_t id, OrgId org, bool deleted,
-                          const std::string& value, std::int64_t now_ms) {
-  Stmt(db_->cached("INSERT INTO change_log(kind, entity_id, org_id, deleted, value, at_ms) "
-                   "VALUES (?, ?, ?, ?, ?, ?)"))
+                          const std::string& value, const std::string& path, std::int64_t now_ms) {
+  Stmt(db_->cached("INSERT INTO change_log(kind, entity_id, org_id, deleted, value, at_ms, path) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)"))
       .bind_all(kind, id)
       .bind_id(org.value)
-      .bind_all(deleted, value, now_ms)
+      .bind_all(deleted, value, now_ms, path)
+      .run();
+}
+
+void Store::save_sync_result(const std::string& client_id, AdminId admin, std::int64_t seq,
+                             const std::string& uuid, bool ok, const Json& body,
+                             std::int64_t version, std::int64_t now_ms) {
+  Stmt(db_->cached("INSERT INTO sync_results(client_id, seq, uuid, ok, body, version, at_ms) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)"))
+      .bind_all(client_id, seq, uuid, ok, json_text(body), version, now_ms)
+      .run();
+  Stmt(db_->cached("INSERT INTO sync_clients(client_id, admin_id, last_seq, created_ms, "
+                   "last_seen_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT(client_id) DO UPDATE SET "
+                   "last_seq = excluded.last_seq, last_seen_ms = excluded.last_seen_ms"))
+      .bind_all(client_id, admin.value, seq, now_ms, now_ms)
       .run();
 }
 
@@ -214,14 +228,19 @@ std::int64_t Store::commit(const CommitRecord& r) {
   // Foreign keys are checked at COMMIT: a command's rows may arrive in any order.
   if (db_->dialect() == SqlDialect::kSqlite) db_->exec("PRAGMA defer_foreign_keys = ON");
   const Changes& c = *r.changes;
+  auto path = [&r](OrgId org) { return r.path_of ? r.path_of(org) : std::string(); };
+  // Entities leaving an organization first: a replica that sees both sides deletes, then puts.
+  for (const Tombstone& t : c.moved_out) {
+    append_change(std::string(entity_kind_name(t.kind)), t.id, t.org, true, "", path(t.org), r.now_ms);
+  }
   for (const Entity& e : c.puts) {
     write_entity(e);
     append_change(std::string(entity_kind_name(kind_of(e))), id_of(e), org_of(e), false,
-                  json_text(to_json(e)), r.now_ms);
+                  json_text(to_json(e)), path(org_of(e)), r.now_ms);
   }
   for (const Tombstone& t : c.deletes) {
     delete_entity(t);
-    append_change(std::string(entity_kind_name(t.kind)), t.id, t.org, true, "", r.now_ms);
+    append_change(std::string(entity_kind_name(t.kind)), t.id, t.org, true, "", path(t.org), r.now_ms);
   }
   for (const ActivityEntry& a : c.activity) write_activity(a);
   if (c.report) {
@@ -270,7 +289,7 @@ std::int64_t Store::commit(const CommitRecord& r) {
         .bind_all(hash, admin.value, r.now_ms, r.admin_token_expires_ms)
         .run();
   }
-  if (!r.command_uuid.empty()) {
+  if (r.remember_command && !r.command_uuid.empty()) {
     Stmt(db_->cached("INSERT INTO commands(uuid, admin_id, name, at_ms, result) VALUES (?, ?, ?, "
                      "?, ?)"))
         .bind(r.command_uuid)
@@ -280,8 +299,99 @@ std::int64_t Store::commit(const CommitRecord& r) {
   }
   const std::int64_t seq =
       Stmt(db_->cached("SELECT COALESCE(MAX(seq), 0) FROM change_log")).scalar().value_or(0);
+  if (!r.sync_client.empty()) {
+    save_sync_result(r.sync_client, r.admin, r.sync_seq, r.command_uuid, true, r.result, seq, r.now_ms);
+  }
   tx.commit();
   return seq;
+}
+
+std::optional<Store::SyncClient> Store::sync_client(const std::string& client_id) {
+  std::lock_guard lock(mutex_);
+  Stmt st(db_->cached("SELECT admin_id, last_seq FROM sync_clients WHERE client_id = ?"));
+  st.bind(client_id);
+  if (!st.step()) return std::nullopt;
+  return SyncClient{AdminId(st.col_int(0)), st.col_int(1)};
+}
+
+void Store::record_sync_rejection(const std::string& client_id, AdminId admin, std::int64_t seq,
+                                  const std::string& uuid, const Error& error, std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(*db_);
+  save_sync_result(client_id, admin, seq, uuid, false,
+                   Json{{"code", error.code}, {"field", error.field}, {"message", error.message}}, 0,
+                   now_ms);
+  tx.commit();
+}
+
+std::vector<CommandResult> Store::sync_results(const std::string& client_id, std::int64_t from_seq,
+                                               std::int64_t to_seq) {
+  std::lock_guard lock(mutex_);
+  std::vector<CommandResult> out;
+  Stmt st(db_->cached("SELECT seq, uuid, ok, body, version FROM sync_results WHERE client_id = ? "
+                      "AND seq >= ? AND seq <= ? ORDER BY seq"));
+  st.bind_all(client_id, from_seq, to_seq);
+  while (st.step()) {
+    CommandResult r;
+    r.seq = st.col_int(0);
+    r.uuid = st.col_text(1);
+    r.ok = st.col_int(2) != 0;
+    const Json body = parse_stored(st.col_text(3), Json::object());
+    if (r.ok) {
+      r.result = body;
+    } else if (body.is_object()) {
+      r.error = Error{body.value("code", ""), body.value("field", ""), body.value("message", "")};
+    }
+    r.version = st.col_int(4);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<ChangeRow> Store::changes_since(std::int64_t since, std::int64_t limit) {
+  std::lock_guard lock(mutex_);
+  std::vector<ChangeRow> out;
+  Stmt st(db_->cached("SELECT seq, kind, entity_id, org_id, deleted, value, path FROM change_log "
+                      "WHERE seq > ? ORDER BY seq LIMIT ?"));
+  st.bind_all(since, limit);
+  while (st.step()) {
+    ChangeRow row;
+    row.seq = st.col_int(0);
+    row.kind = st.col_text(1);
+    row.entity_id = st.col_int(2);
+    row.org = OrgId(st.col_null(3) ? 0 : st.col_int(3));
+    row.deleted = st.col_int(4) != 0;
+    row.value = st.col_text(5);
+    row.path = st.col_text(6);
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+std::int64_t Store::compacted_before() {
+  std::lock_guard lock(mutex_);
+  Stmt st(db_->cached("SELECT value FROM meta WHERE key = 'compacted_before'"));
+  if (!st.step()) return 0;
+  try {
+    return std::stoll(st.col_text(0));
+  } catch (...) {
+    return 0;
+  }
+}
+
+void Store::compact_change_log(std::int64_t before_seq) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(*db_);
+  const std::int64_t last =
+      Stmt(db_->cached("SELECT COALESCE(MAX(seq), 0) FROM change_log")).scalar().value_or(0);
+  // The last row stays so the sequence never restarts (AUTOINCREMENT keeps it anyway).
+  const std::int64_t cut = std::min(before_seq, last);
+  Stmt(db_->cached("DELETE FROM change_log WHERE seq < ?")).bind(cut).run();
+  Stmt(db_->cached("INSERT INTO meta(key, value) VALUES ('compacted_before', ?) ON CONFLICT(key) "
+                   "DO UPDATE SET value = excluded.value"))
+      .bind(std::to_string(cut))
+      .run();
+  tx.commit();
 }
 
 std::optional<Store::StoredCommand> Store::command_result(const std::string& uuid) {

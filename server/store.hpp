@@ -10,7 +10,10 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+
 #include "shared/changes.hpp"
+#include "shared/sync.hpp"
 #include "shared/state.hpp"
 #include "shared/usage.hpp"
 #include "sql.hpp"
@@ -41,11 +44,28 @@ struct CommitRecord {
   std::vector<std::pair<std::string, InvitationId>> invitation_tokens;  // token hash, invitation
   std::vector<std::pair<std::string, AdminId>> admin_tokens;            // token hash, admin
   std::int64_t admin_token_expires_ms = 0;
-  std::string command_uuid;  // recorded with `result` when non-empty (API idempotency)
+  std::string command_uuid;  // the command's UUID (named in outbox rows)
+  bool remember_command = false;  // record uuid -> result for API idempotency
   std::string command_name;
   AdminId admin;
   Json result;
   std::int64_t now_ms = 0;
+  // The path ("/root/.../org/") of the organization each change names: pulls filter by it.
+  std::function<std::string(OrgId)> path_of;
+  // A sync push: the client and sequence this commit answers (its counter advances with it).
+  std::string sync_client;
+  std::int64_t sync_seq = 0;
+};
+
+// One row of the change log, as pulls read it.
+struct ChangeRow {
+  std::int64_t seq = 0;
+  std::string kind;
+  std::int64_t entity_id = 0;
+  OrgId org;
+  bool deleted = false;
+  std::string value;  // the entity's JSON for puts
+  std::string path;
 };
 
 struct SessionRecord {
@@ -89,6 +109,26 @@ class Store {
     Json result;
   };
   std::optional<StoredCommand> command_result(const std::string& uuid);
+
+  // --- Sync --------------------------------------------------------------------------------
+  struct SyncClient {
+    AdminId admin;
+    std::int64_t last_seq = 0;
+  };
+  std::optional<SyncClient> sync_client(const std::string& client_id);
+  // A refused push command: its result is kept and the client's counter advances, in one
+  // transaction.
+  void record_sync_rejection(const std::string& client_id, AdminId admin, std::int64_t seq,
+                             const std::string& uuid, const Error& error, std::int64_t now_ms);
+  // Results of the client's commands with from_seq <= seq <= to_seq, ascending.
+  std::vector<CommandResult> sync_results(const std::string& client_id, std::int64_t from_seq,
+                                          std::int64_t to_seq);
+  // Change log rows after `since`, ascending, at most `limit`.
+  std::vector<ChangeRow> changes_since(std::int64_t since, std::int64_t limit);
+  // Rows before this sequence were compacted away: older replicas need a snapshot.
+  std::int64_t compacted_before();
+  // Deletes rows with seq < `before_seq` (keeps at least the last row) and remembers it.
+  void compact_change_log(std::int64_t before_seq);
 
   // --- Credentials and sessions -----------------------------------------------------------
   std::string password_hash(AdminId admin);
@@ -156,7 +196,10 @@ class Store {
   void write_entity(const Entity& e);
   void delete_entity(const Tombstone& t);
   void append_change(const std::string& kind, std::int64_t id, OrgId org, bool deleted,
-                     const std::string& value, std::int64_t now_ms);
+                     const std::string& value, const std::string& path, std::int64_t now_ms);
+  void save_sync_result(const std::string& client_id, AdminId admin, std::int64_t seq,
+                        const std::string& uuid, bool ok, const Json& body, std::int64_t version,
+                        std::int64_t now_ms);
   void write_activity(const ActivityEntry& e);
 
   std::mutex mutex_;

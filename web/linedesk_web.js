@@ -107,3 +107,118 @@ window.linedeskPlatform = (() => {
 
   return { attach, setTextInput, setCursor, copyText, fail };
 })();
+
+// The replica on this device (IndexedDB "linedesk"): "meta" holds the session, the queue and
+// the confirmed version; "entities" holds one JSON envelope per confirmed entity. Every answer
+// goes back to C++ through _ld_store_done(runtime, id, ok, text).
+window.ldStore = (() => {
+  let opening = null;
+  function db() {
+    if (!opening) {
+      opening = new Promise((resolve, reject) => {
+        const req = indexedDB.open("linedesk", 1);
+        req.onupgradeneeded = () => {
+          req.result.createObjectStore("meta");
+          req.result.createObjectStore("entities");
+        };
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+    }
+    return opening;
+  }
+  // Large texts cross into WebAssembly through the heap, not the stack.
+  function answer(rt, id, ok, text) {
+    if (text === null || text === undefined) text = "";
+    const size = lengthBytesUTF8(text) + 1;
+    const ptr = Module._malloc(size);
+    stringToUTF8(text, ptr, size);
+    try { Module._ld_store_done(rt, id, ok ? 1 : 0, ptr); } finally { Module._free(ptr); }
+  }
+  function done(tx) {
+    return new Promise((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error || new Error("aborted"));
+    });
+  }
+  async function load(rt, id) {
+    try {
+      const d = await db();
+      const tx = d.transaction(["meta", "entities"], "readonly");
+      const meta = tx.objectStore("meta");
+      const get = (store, key) => new Promise((res, rej) => {
+        const r = store.get(key); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error);
+      });
+      const [session, queue, confirmed, entities] = await Promise.all([
+        get(meta, "session"), get(meta, "queue"), get(meta, "confirmed"),
+        new Promise((res, rej) => {
+          const r = tx.objectStore("entities").getAll(); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error);
+        }),
+      ]);
+      if (!session) return answer(rt, id, true, "{}");
+      const s = JSON.parse(session);
+      answer(rt, id, true, '{"client_id":' + JSON.stringify(s.client_id) + ',"session":' +
+             JSON.stringify(s.session) + ',"queue":' + (queue || "null") + ',"confirmed":' +
+             (confirmed || "null") + ',"entities":[' + entities.join(",") + "]}");
+    } catch (e) {
+      answer(rt, id, false, String(e));
+    }
+  }
+  async function saveQueue(rt, id, text) {
+    try {
+      const d = await db();
+      const tx = d.transaction(["meta"], "readwrite");
+      tx.objectStore("meta").put(text, "queue");
+      await done(tx);
+      answer(rt, id, true, "");
+    } catch (e) {
+      answer(rt, id, false, String(e));
+    }
+  }
+  async function saveConfirmed(rt, id, text) {
+    try {
+      const doc = JSON.parse(text);
+      const d = await db();
+      const tx = d.transaction(["meta", "entities"], "readwrite");
+      const entities = tx.objectStore("entities");
+      if (doc.reset) entities.clear();
+      for (const [key, value] of doc.puts) entities.put(value, key);
+      for (const key of doc.deletes) entities.delete(key);
+      tx.objectStore("meta").put(JSON.stringify(doc.meta), "confirmed");
+      await done(tx);
+      answer(rt, id, true, "");
+    } catch (e) {
+      answer(rt, id, false, String(e));
+    }
+  }
+  async function saveSession(text) {
+    try {
+      const d = await db();
+      const tx = d.transaction(["meta"], "readwrite");
+      tx.objectStore("meta").put(text, "session");
+      await done(tx);
+    } catch (e) {
+      console.warn("LineDesk could not keep the session on this device:", e);
+    }
+  }
+  async function clear(rt, id) {
+    try {
+      const d = await db();
+      const tx = d.transaction(["meta", "entities"], "readwrite");
+      tx.objectStore("meta").clear();
+      tx.objectStore("entities").clear();
+      await done(tx);
+      answer(rt, id, true, "");
+    } catch (e) {
+      answer(rt, id, false, String(e));
+    }
+  }
+  // 128 random bits as hex: client ids and command UUIDs.
+  function randomId() {
+    const b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  }
+  return { load, saveQueue, saveConfirmed, saveSession, clear, randomId };
+})();

@@ -446,6 +446,24 @@ std::vector<Row> matrix_rows() {
                                                              {"kind", "message"}, {"at_ms", m.s.clock().now_ms()}, {"quantity", 1}}}));
        }, {kReports}, 200, 207, 403});
 
+  // --- sync: a session is enough; each pushed command is checked on its own (a refusal is a
+  // result inside a 200), and a pull returns only what the caller may see ---------------------
+  add({"POST /api/sync/push", [](Matrix& m) {
+         const std::string n = m.next();
+         return send("POST", "/api/sync/push",
+                     Json{{"protocol", kProtocolVersion},
+                          {"client_id", "matrix-client-" + n},
+                          {"commands", {Json{{"v", kCommandVersion}, {"uuid", "matrix-sync-" + n}, {"seq", 1},
+                                             {"name", "add_account"},
+                                             {"args", {{"org", m.alpha.value},
+                                                       {"fields", account_fields("sync-" + n, "Alfa", "Sync" + n,
+                                                                                 "sync" + n + "@alpha.example")}}}}}}});
+       }, {}, 200, 200, 200});
+  add({"POST /api/sync/pull", [](Matrix& m) {
+         return send("POST", "/api/sync/pull",
+                     Json{{"protocol", kProtocolVersion}, {"client_id", "matrix-pull-" + m.next()}, {"since", 0}});
+       }, {}, 200, 200, 200});
+
   // --- pages behind links: the link is the credential -------------------------------------
   add({R"(GET /activate/([A-Za-z0-9_-]{20,64}))", [](Matrix& m) { return get("/activate/" + m.fresh_activation_link()); },
        {}, 200, 200, 200, false, true});

@@ -1,0 +1,17 @@
+// Texts the console shows that are worth testing without a browser: the header's sync line and
+// relative times. Pure functions; no ImGui.
+#pragma once
+
+#include <string>
+
+#include "sync_engine.hpp"
+
+namespace linedesk::client {
+
+// "Online · all changes synced", "Offline · 3 changes waiting", "Signed out · 2 changes wait
+// for you to sign in again", "LineDesk was updated · reload the page".
+std::string sync_status_line(const SyncStatus& status);
+// "just now", "42 s ago", "5 min ago", "3 h ago", "2 days ago"; "never" for 0.
+std::string ago(TimestampMs then, TimestampMs now);
+
+}  // namespace linedesk::client

@@ -1,0 +1,167 @@
+// Service: the sync protocol — push applies each client's commands exactly once and in order;
+// pull returns what the administrator may see, or a snapshot.
+#include <algorithm>
+
+#include "service.hpp"
+#include "shared/api.hpp"
+
+namespace linedesk::server {
+namespace {
+
+// Roles and User Permissions groups defined above the administrator are usable by it; every
+// other entity must lie in its subtree.
+bool usable_from_above(EntityKind kind) {
+  return kind == EntityKind::kRole || kind == EntityKind::kPermissionGroup;
+}
+
+bool visible(EntityKind kind, const std::string& path, const std::string& scope_path) {
+  if (path.compare(0, scope_path.size(), scope_path) == 0) return true;
+  return usable_from_above(kind) && !path.empty() &&
+         scope_path.compare(0, path.size(), path) == 0;
+}
+
+}  // namespace
+
+PushResponse Service::push(const Actor& actor, const PushRequest& request) {
+  PushResponse response;
+  response.protocol = kProtocolVersion;
+  if (request.protocol != kProtocolVersion) {
+    response.error = protocol_mismatch(request.protocol);
+    return response;
+  }
+  std::unique_lock lock(mutex_);
+  const auto client = store_.sync_client(request.client_id);
+  if (client && client->admin != actor.admin) {
+    response.error = make_error("client_taken", "client_id",
+                                "This browser's changes belong to another administrator; sign "
+                                "in as them, or clear this browser's data.");
+    return response;
+  }
+  std::int64_t counter = client ? client->last_seq : 0;
+  response.last_seq = counter;
+  if (request.commands.empty()) return response;
+  const std::int64_t first = request.commands.front().seq;
+  for (std::size_t i = 0; i < request.commands.size(); ++i) {
+    if (request.commands[i].seq != first + static_cast<std::int64_t>(i)) {
+      response.error = make_error("out_of_order", "commands",
+                                  "The commands are not in one unbroken sequence; nothing was applied.");
+      return response;
+    }
+  }
+  if (first > counter + 1 || first < 1) {
+    response.error = make_error("out_of_order", "commands",
+                                "The server expected command " + std::to_string(counter + 1) +
+                                    " next but got " + std::to_string(first) + "; nothing was applied.");
+    return response;
+  }
+  bool applied = false;
+  for (const SequencedCommand& sc : request.commands) {
+    if (sc.seq <= counter) continue;  // answered from storage below
+    const Context ctx = context_for(sc.command, actor.admin, clock_.now_ms());
+    CommitRecord record;
+    record.command_uuid = sc.command.uuid;
+    record.sync_client = request.client_id;
+    record.sync_seq = sc.seq;
+    auto changes = apply_locked(ctx, sc.command.args, record);
+    if (!changes) {
+      Error e = changes.error();
+      // A privilege lost while the command waited offline reads as such in Sync issues.
+      if (e.code == "forbidden") e.code = "permission_revoked";
+      store_.record_sync_rejection(request.client_id, actor.admin, sc.seq, sc.command.uuid, e,
+                                   clock_.now_ms());
+    } else {
+      applied = true;
+    }
+    counter = sc.seq;
+  }
+  response.last_seq = counter;
+  response.results = store_.sync_results(request.client_id, first, counter);
+  lock.unlock();
+  if (applied) changed();
+  return response;
+}
+
+PullResponse Service::pull(const Actor& actor, const PullRequest& request, std::int64_t wait_ms) {
+  PullResponse response;
+  response.protocol = kProtocolVersion;
+  if (request.protocol != kProtocolVersion) {
+    response.error = protocol_mismatch(request.protocol);
+    return response;
+  }
+  if (const auto client = store_.sync_client(request.client_id); client && client->admin != actor.admin) {
+    response.error = make_error("client_taken", "client_id",
+                                "This browser's changes belong to another administrator.");
+    return response;
+  }
+  // Long poll: wait for the server to move past the client's version.
+  if (wait_ms > 0 && request.since > 0 && version() <= request.since) {
+    std::unique_lock lock(version_mutex_);
+    version_changed_.wait_for(lock, std::chrono::milliseconds(wait_ms),
+                              [&] { return version() > request.since; });
+  }
+  const bool too_old = request.since <= 0 || request.since < store_.compacted_before() - 1;
+  std::shared_lock lock(mutex_);
+  const Administrator* me = state_.admin(actor.admin);
+  if (!me) {
+    response.error = make_error("no_session", "", "Your administrator account was removed.");
+    return response;
+  }
+  response.scope = me->org;
+  const std::string scope_path = path_of(me->org);
+  response.version = state_.version;
+
+  std::vector<ChangeRow> rows;
+  bool snapshot = too_old;
+  if (!snapshot && request.since < state_.version) {
+    rows = store_.changes_since(request.since, config_.pull_limit + 1);
+    // Far behind: a snapshot is smaller than the rows.
+    if (static_cast<std::int64_t>(rows.size()) > config_.pull_limit) snapshot = true;
+  }
+  if (snapshot) {
+    response.snapshot = true;
+    auto add = [&](const Entity& e) {
+      if (visible(kind_of(e), path_of(org_of(e)), scope_path)) response.puts.push_back(e);
+    };
+    for (const auto& [id, v] : state_.orgs().all()) add(v);
+    for (const auto& [id, v] : state_.admins()) add(v);
+    for (const auto& [id, v] : state_.roles()) add(v);
+    for (const auto& [id, v] : state_.groups()) add(v);
+    for (const auto& [id, v] : state_.accounts()) add(v);
+    for (const auto& [id, v] : state_.numbers()) add(v);
+    for (const auto& [id, v] : state_.invitations()) add(v);
+    for (const auto& [id, v] : state_.batches()) {
+      if (state_.org(v.org)) add(v);
+    }
+  } else {
+    for (const ChangeRow& row : rows) {
+      if (row.seq > state_.version) break;  // committed after the state we answer for
+      const auto kind = entity_kind_from_name(row.kind);
+      if (!kind || !visible(*kind, row.path, scope_path)) continue;
+      if (row.deleted) {
+        response.deletes.push_back(Tombstone{*kind, row.entity_id, row.org});
+        response.ops.push_back(false);
+        continue;
+      }
+      auto value = parse_json(row.value);
+      if (!value) continue;
+      auto entity = entity_from_envelope(Json{{"kind", row.kind}, {"value", std::move(value).value()}});
+      if (!entity) continue;
+      response.puts.push_back(std::move(entity).value());
+      response.ops.push_back(true);
+    }
+  }
+  lock.unlock();
+  const auto client = store_.sync_client(request.client_id);
+  response.last_seq = client ? client->last_seq : 0;
+  if (client && request.from_seq > 0 && request.from_seq <= response.last_seq) {
+    response.results = store_.sync_results(request.client_id, request.from_seq, response.last_seq);
+  }
+  return response;
+}
+
+void Service::compact_change_log(std::int64_t keep) {
+  std::unique_lock lock(mutex_);
+  if (state_.version > keep) store_.compact_change_log(state_.version - keep);
+}
+
+}  // namespace linedesk::server
