@@ -2,7 +2,9 @@
 // request), delivers mail in the background, and serves the API and the console.
 #include <curl/curl.h>
 
+#include <atomic>
 #include <csignal>
+#include <thread>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -27,11 +29,11 @@
 
 namespace {
 
-linedesk::server::HttpServer* g_server = nullptr;  // only for the signal handler
+// Set by SIGINT/SIGTERM; a watcher thread does the actual stopping (a signal handler may only
+// touch an atomic).
+std::atomic<bool> g_stop{false};
 
-void on_signal(int) {
-  if (g_server) g_server->stop();
-}
+void on_signal(int) { g_stop = true; }
 
 }  // namespace
 
@@ -101,11 +103,23 @@ int main(int argc, char** argv) {
     std::printf("Mail goes to the %s.\n", mailer.describe().c_str());
     std::fflush(stdout);
 
-    g_server = &server;
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+    // Stopping: wake long polls first, so the HTTP workers finish at once. stop() is repeated
+    // until listen() returns: a stop() before listen() started would be ignored.
+    std::atomic<bool> listening_done{false};
+    std::thread watcher([&] {
+      while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      service.begin_shutdown();
+      while (!listening_done) {
+        server.stop();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
     server.listen();
-    g_server = nullptr;
+    listening_done = true;
+    g_stop = true;
+    watcher.join();
     delivery.stop();
   } catch (const DbError& e) {
     std::fprintf(stderr, "linedesk-server: database %s: %s\n", opts.db_path.c_str(), e.what());

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <unordered_map>
@@ -101,6 +102,8 @@ class Service {
   PullResponse pull(const Actor& actor, const PullRequest& request, std::int64_t wait_ms);
   // Drops change-log rows older than the newest `keep` (pulls from before get snapshots).
   void compact_change_log(std::int64_t keep);
+  // Ends every waiting long poll now (the server is stopping); later pulls do not wait.
+  void begin_shutdown();
 
   // --- Activation links -----------------------------------------------------------------
   Result<ActivationView> activation(const std::string& token);
@@ -137,6 +140,7 @@ class Service {
   std::mutex version_mutex_;
   std::condition_variable version_changed_;
   std::int64_t commits_since_compaction_ = 0;
+  std::atomic<bool> stopping_{false};
 };
 
 // The HTTP status for a refused command's error code.

@@ -94,13 +94,16 @@ PullResponse Service::pull(const Actor& actor, const PullRequest& request, std::
     return response;
   }
   // Long poll: wait for the server to move past the client's version.
-  if (wait_ms > 0 && request.since > 0 && version() <= request.since) {
+  if (wait_ms > 0 && request.since > 0 && version() <= request.since && !stopping_) {
     std::unique_lock lock(version_mutex_);
     version_changed_.wait_for(lock, std::chrono::milliseconds(wait_ms),
-                              [&] { return version() > request.since; });
+                              [&] { return stopping_ || version() > request.since; });
   }
-  const bool too_old = request.since <= 0 || request.since < store_.compacted_before() - 1;
+  // Everything below is read under one lock, so no commit or compaction falls between: a
+  // compaction after reading compacted_before would leave a silent gap in the rows, and a commit
+  // before reading the counter would report results the answered version does not include.
   std::shared_lock lock(mutex_);
+  const bool too_old = request.since <= 0 || request.since < store_.compacted_before() - 1;
   const Administrator* me = state_.admin(actor.admin);
   if (!me) {
     response.error = make_error("no_session", "", "Your administrator account was removed.");
@@ -150,13 +153,20 @@ PullResponse Service::pull(const Actor& actor, const PullRequest& request, std::
       response.ops.push_back(true);
     }
   }
-  lock.unlock();
   const auto client = store_.sync_client(request.client_id);
   response.last_seq = client ? client->last_seq : 0;
   if (client && request.from_seq > 0 && request.from_seq <= response.last_seq) {
     response.results = store_.sync_results(request.client_id, request.from_seq, response.last_seq);
   }
   return response;
+}
+
+void Service::begin_shutdown() {
+  {
+    std::lock_guard lock(version_mutex_);
+    stopping_ = true;
+  }
+  version_changed_.notify_all();
 }
 
 void Service::compact_change_log(std::int64_t keep) {

@@ -1,6 +1,8 @@
 // Store: entities, commits and the change log.
 #include "store.hpp"
 
+#include <algorithm>
+
 #include "migrations.hpp"
 #include "shared/text.hpp"
 
@@ -229,6 +231,14 @@ std::int64_t Store::commit(const CommitRecord& r) {
   if (db_->dialect() == SqlDialect::kSqlite) db_->exec("PRAGMA defer_foreign_keys = ON");
   const Changes& c = *r.changes;
   auto path = [&r](OrgId org) { return r.path_of ? r.path_of(org) : std::string(); };
+  // SQLite checks numbers_one_per_account at each statement, and a command that moves an
+  // account to another number may list the new number first: the numbers this commit writes
+  // let go of their accounts before any of them takes one.
+  for (const Entity& e : c.puts) {
+    if (const auto* n = std::get_if<Number>(&e)) {
+      Stmt(db_->cached("UPDATE numbers SET account_id = NULL WHERE id = ?")).bind(n->id.value).run();
+    }
+  }
   // Entities leaving an organization first: a replica that sees both sides deletes, then puts.
   for (const Tombstone& t : c.moved_out) {
     append_change(std::string(entity_kind_name(t.kind)), t.id, t.org, true, "", path(t.org), r.now_ms);
@@ -384,8 +394,14 @@ void Store::compact_change_log(std::int64_t before_seq) {
   Transaction tx(*db_);
   const std::int64_t last =
       Stmt(db_->cached("SELECT COALESCE(MAX(seq), 0) FROM change_log")).scalar().value_or(0);
-  // The last row stays so the sequence never restarts (AUTOINCREMENT keeps it anyway).
-  const std::int64_t cut = std::min(before_seq, last);
+  // The last row stays so the sequence never restarts (AUTOINCREMENT keeps it anyway). The mark
+  // never moves back: a later, milder compaction must not claim rows that are already gone
+  // (pulls from before them would get a silent gap instead of a snapshot).
+  const std::int64_t earlier =
+      Stmt(db_->cached("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'compacted_before'"))
+          .scalar()
+          .value_or(0);
+  const std::int64_t cut = std::max(std::min(before_seq, last), earlier);
   Stmt(db_->cached("DELETE FROM change_log WHERE seq < ?")).bind(cut).run();
   Stmt(db_->cached("INSERT INTO meta(key, value) VALUES ('compacted_before', ?) ON CONFLICT(key) "
                    "DO UPDATE SET value = excluded.value"))

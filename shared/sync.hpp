@@ -66,8 +66,11 @@ struct PullResponse {
   // The order to apply: true = next put, false = next delete. Empty means all deletes after
   // all puts (snapshots).
   std::vector<bool> ops;
-  std::int64_t last_seq = 0;            // this client's counter on the server
-  std::vector<CommandResult> results;   // results for this client's commands (recent)
+  // This client's counter and the results from the request's from_seq, as of `version`: every
+  // command at or below last_seq that applied is included in it (the client drops it from its
+  // queue on that promise).
+  std::int64_t last_seq = 0;
+  std::vector<CommandResult> results;
   std::optional<Error> error;
 };
 
