@@ -222,3 +222,50 @@ window.ldStore = (() => {
   }
   return { load, saveQueue, saveConfirmed, saveSession, clear, randomId };
 })();
+
+// Start-up: register the service worker (offline start), then run the console in one tab at a
+// time. The replica and its queue live once per browser, so the tab holding the
+// "linedesk-console" lock is the one that works with them; another tab offers to take over.
+(() => {
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("sw.js").catch((e) => console.warn("LineDesk offline start unavailable:", e));
+  }
+  let started = false;
+  function startConsole() {
+    if (started) return;
+    started = true;
+    document.getElementById("ld-elsewhere").hidden = true;
+    const script = document.createElement("script");
+    script.src = "linedesk_client.js";
+    script.async = true;
+    document.body.appendChild(script);
+  }
+  function elsewhere(message) {
+    const box = document.getElementById("ld-elsewhere");
+    if (message) box.querySelector("p").textContent = message;
+    box.hidden = false;
+    const status = document.getElementById("ld-status");
+    if (status) status.hidden = true;
+  }
+  function hold(options) {
+    return navigator.locks.request("linedesk-console", options, (lock) => {
+      if (!lock) {
+        elsewhere();
+        return;
+      }
+      startConsole();
+      return new Promise(() => {});  // held while this tab lives
+    }).catch(() => {
+      // Another tab took over: stop this one; its queue is safe on this device.
+      if (typeof Module !== "undefined" && Module.pauseMainLoop) Module.pauseMainLoop();
+      elsewhere("LineDesk moved to another tab. Reload this one to use it here again.");
+      document.getElementById("ld-use-here").onclick = () => location.reload();
+    });
+  }
+  document.getElementById("ld-use-here").onclick = () => hold({ steal: true });
+  if (navigator.locks) {
+    hold({ ifAvailable: true });
+  } else {
+    startConsole();
+  }
+})();

@@ -24,18 +24,32 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // A linedesk-server on 127.0.0.1 with its own temp folder. `prepare(dbPath)` may seed the
 // database (after the first start created it) before the server is started for real.
-export async function startServer({ prepare } = {}) {
+export async function startServer({ prepare, extra = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "linedesk-browser-"));
   const db = join(dir, "linedesk.db");
   const args = ["--db", db, "--port", "0", "--web", env.web, "--port-file", join(dir, "port"),
                 "--org-name", orgName, "--admin-email", admin.email,
-                "--admin-password", admin.password];
+                "--admin-password", admin.password, ...extra];
   let server = await launch(args, dir);
   if (prepare) {
     await server.stop();
     prepare(db);
     server = await launch(args, dir);
   }
+  // Later starts keep the port: the console's origin (and its service worker) stays the same.
+  const fixed = args.map((a, i) => (args[i - 1] === "--port" ? String(server.port) : a));
+  server.db = db;
+  server.restart = async () => {
+    await server.stop();
+    const again = await launch(fixed, dir);
+    server.stop = again.stop;
+    server.output = again.output;
+  };
+  server.start = async () => {
+    const again = await launch(fixed, dir);
+    server.stop = again.stop;
+    server.output = again.output;
+  };
   return server;
 }
 
@@ -61,6 +75,7 @@ async function launch(args, dir) {
       }
     },
     async dispose() { await this.stop(); rmSync(dir, { recursive: true, force: true }); },
+    dir,
   };
 }
 
@@ -129,6 +144,12 @@ export class ConsoleDriver {
     const path = join(env.artifacts, name + ".png");
     await this.page.screenshot({ path });
     return path;
+  }
+  // Waits until the console's sync reports `condition` (a function of the test state).
+  async waitForState(condition, timeout = 15000) {
+    await this.page.waitForFunction(
+      (src) => { const st = window.linedesk && window.linedesk.state(); return st && (new Function("s", "return " + src))(st); },
+      condition, { timeout });
   }
   async signIn(email = admin.email, password = admin.password) {
     await this.fill("Email", email);
