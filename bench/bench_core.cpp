@@ -9,6 +9,9 @@
 
 #include "shared/engine.hpp"
 #include "shared/exports.hpp"
+#include "shared/api.hpp"
+#include "shared/replica.hpp"
+#include "shared/snapshot_codec.hpp"
 
 using namespace linedesk;
 
@@ -137,5 +140,81 @@ int main() {
     bytes = out.size();
   }
   report("export_100k_accounts", export_ms, static_cast<double>(bytes));
+
+  // Sync: the snapshot a new device pulls (JSON text as the server sends it), parsed and
+  // applied to a replica.
+  PullResponse snapshot;
+  snapshot.protocol = kProtocolVersion;
+  snapshot.version = 1000;
+  snapshot.snapshot = true;
+  snapshot.scope = OrgId(1);
+  for (const auto& [id, o] : base.orgs().all()) snapshot.puts.emplace_back(o);
+  for (const auto& [id, v] : base.admins()) snapshot.puts.emplace_back(v);
+  for (const auto& [id, v] : base.roles()) snapshot.puts.emplace_back(v);
+  for (const auto& [id, v] : base.groups()) snapshot.puts.emplace_back(v);
+  for (const auto& [id, v] : base.accounts()) snapshot.puts.emplace_back(v);
+  for (const auto& [id, v] : base.numbers()) snapshot.puts.emplace_back(v);
+  const std::string snapshot_text = to_json(snapshot).dump();
+  const std::vector<Entity> snapshot_puts = std::move(snapshot.puts);
+  snapshot = PullResponse{};
+  std::vector<double> snapshot_ms;
+  for (int run = 0; run < 3; ++run) {
+    t0 = Clock::now();
+    auto parsed = parse_json(snapshot_text, 16);
+    auto response = pull_response_from_json(parsed.value());
+    Replica replica("bench", AdminId(1));
+    replica.apply_pull(response.value());
+    snapshot_ms.push_back(ms_since(t0));
+    if (replica.view().accounts().size() != static_cast<std::size_t>(kAccounts)) return 1;
+  }
+  report("snapshot_100k_parse_apply", snapshot_ms, static_cast<double>(snapshot_text.size()));
+
+  {
+    PullResponse full;
+    full.protocol = kProtocolVersion;
+    full.version = 1000;
+    full.snapshot = true;
+    full.scope = OrgId(1);
+    full.puts = snapshot_puts;
+    const std::string compact = encode_snapshot(full);
+    std::vector<double> ms;
+    for (int run = 0; run < 3; ++run) {
+      t0 = Clock::now();
+      auto r = decode_snapshot(compact);
+      Replica replica("bench", AdminId(1));
+      replica.apply_pull(r.value());
+      ms.push_back(ms_since(t0));
+      if (replica.view().accounts().size() != static_cast<std::size_t>(kAccounts)) return 1;
+    }
+    report("snapshot_100k_text", ms, static_cast<double>(compact.size()));
+  }
+
+  // Rebase: 1 000 pending edits re-applied on top of a pull that changed something else.
+  {
+    auto parsed = parse_json(snapshot_text, 16);
+    Replica replica("bench", AdminId(1));
+    replica.apply_pull(pull_response_from_json(parsed.value()).value());
+    for (int i = 0; i < 1000; ++i) {
+      EditAccount edit;
+      edit.account = AccountId(1000000 + i);
+      edit.fields.notes = "pending note " + std::to_string(i);
+      if (!replica.submit("rebase-" + std::to_string(i), edit, kNow)) return 1;
+    }
+    std::vector<double> rebase_ms;
+    for (int run = 0; run < 5; ++run) {
+      PullResponse pull;
+      pull.protocol = kProtocolVersion;
+      pull.version = 1001 + run;
+      pull.scope = OrgId(1);
+      Account changed = *replica.view().account(AccountId(1000000 + 5000 + run));
+      changed.notes = "changed on the server";
+      pull.puts.emplace_back(changed);
+      t0 = Clock::now();
+      replica.apply_pull(pull);
+      rebase_ms.push_back(ms_since(t0));
+      if (replica.pending().size() != 1000) return 1;
+    }
+    report("rebase_1000_pending", rebase_ms, 0);
+  }
   return 0;
 }

@@ -96,36 +96,49 @@ std::vector<std::string> accounts_csv_columns() {
 
 std::string accounts_csv(const State& state, OrgId org, TimestampMs now, const TimeZone& tz,
                          const std::vector<AccountId>* selection) {
-  // Each row's name is built once; sorting compares the prepared keys.
-  struct Row {
-    std::string name;
-    std::string key;  // collation_key(name)
-    const Account* account;
-  };
-  std::vector<Row> rows;
-  rows.reserve(selection ? selection->size() : state.accounts().size());
+  // Names and their sort keys (collation_key) are built once, into one buffer: no allocation
+  // per account, and the comparator only compares bytes.
+  std::vector<const Account*> accounts;
   const std::unordered_set<OrgId> subtree = subtree_ids(state, org);
   if (selection) {
     for (AccountId id : *selection) {
       const Account* a = state.account(id);
-      if (a && subtree.count(a->org)) rows.push_back({a->name(), collation_key(a->name()), a});
+      if (a && subtree.count(a->org)) accounts.push_back(a);
     }
     // A selection naming an account twice lists it once.
-    std::sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) { return x.account < y.account; });
-    rows.erase(std::unique(rows.begin(), rows.end(),
-                           [](const Row& x, const Row& y) { return x.account == y.account; }),
-               rows.end());
+    std::sort(accounts.begin(), accounts.end());
+    accounts.erase(std::unique(accounts.begin(), accounts.end()), accounts.end());
   } else {
+    accounts.reserve(state.accounts().size());
     for (const auto& [id, a] : state.accounts()) {
-      if (subtree.count(a.org)) {
-        std::string name = a.name();
-        std::string key = collation_key(name);
-        rows.push_back({std::move(name), std::move(key), &a});
-      }
+      if (subtree.count(a.org)) accounts.push_back(&a);
     }
   }
-  std::sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) {
-    const int c = x.key.compare(y.key);
+  struct Row {
+    std::size_t name_at, name_size, key_at, key_size;
+    const Account* account;
+  };
+  std::string arena;
+  arena.reserve(accounts.size() * 64);
+  std::vector<Row> rows;
+  rows.reserve(accounts.size());
+  std::string name;  // reused: its capacity stays
+  for (const Account* a : accounts) {
+    name = a->first_name;
+    if (!a->first_name.empty() && !a->last_name.empty()) name += ' ';
+    name += a->last_name;
+    Row r{arena.size(), name.size(), 0, 0, a};
+    arena += name;
+    r.key_at = arena.size();
+    append_folded(arena, name);
+    arena += '\x01';
+    arena += name;
+    r.key_size = arena.size() - r.key_at;
+    rows.push_back(r);
+  }
+  const std::string_view text(arena);
+  std::sort(rows.begin(), rows.end(), [text](const Row& x, const Row& y) {
+    const int c = text.substr(x.key_at, x.key_size).compare(text.substr(y.key_at, y.key_size));
     return c != 0 ? c < 0 : x.account->account_id < y.account->account_id;
   });
   std::unordered_map<OrgId, std::string_view> org_names;
@@ -149,6 +162,7 @@ std::string accounts_csv(const State& state, OrgId org, TimestampMs now, const T
   std::string history;
   for (const Row& row : rows) {
     const Account* a = row.account;
+    const std::string_view row_name = text.substr(row.name_at, row.name_size);
     const bool active = a->status == AccountStatus::kActive;
     history.clear();
     for (const AppActivity& h : a->app_history) {
@@ -156,7 +170,7 @@ std::string accounts_csv(const State& state, OrgId org, TimestampMs now, const T
       history += h.app + " (" + h.platform + ") " + local_time(tz, h.at_ms);
     }
     const AppActivity* last = a->app_history.empty() ? nullptr : &a->app_history.back();
-    w.cell(row.name)
+    w.cell(row_name)
         .cell(a->account_id)
         .cell(local_time(tz, a->invitation_sent_ms))
         .cell(name_of(org_names, a->org))

@@ -105,6 +105,11 @@ constexpr const char* kFold[] = {
 std::string fold_text(std::string_view s) {
   std::string out;
   out.reserve(s.size());
+  append_folded(out, s);
+  return out;
+}
+
+void append_folded(std::string& out, std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<std::uint8_t>(s[i]);
     if (c < 0x80) {
@@ -124,7 +129,6 @@ std::string fold_text(std::string_view s) {
     out += static_cast<char>(c);
     ++i;
   }
-  return out;
 }
 
 std::string collation_key(std::string_view s) {

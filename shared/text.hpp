@@ -31,6 +31,8 @@ std::string ascii_lower(std::string_view s);
 // and Latin Extended-A reduced to their base ("Élodie" -> "elodie", "Weiß" -> "weiss",
 // "Łukasiewicz" -> "lukasiewicz"). Other characters are kept as they are.
 std::string fold_text(std::string_view s);
+// Appends fold_text(s) to `out` (no temporary string).
+void append_folded(std::string& out, std::string_view s);
 // A key that sorts names as people expect: by folded text first, then by the exact bytes.
 std::string collation_key(std::string_view s);
 
