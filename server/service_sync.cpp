@@ -8,10 +8,13 @@
 namespace linedesk::server {
 namespace {
 
-// Roles and User Permissions groups defined above the administrator are usable by it; every
-// other entity must lie in its subtree.
+// Beyond its subtree an administrator's replica holds what the core's rules read from above:
+// the organizations on the way up to the root (inherited policies, where a default User
+// Permissions group is found) and the roles and groups defined there (usable in the subtree).
+// Commands still act only within the subtree; every other entity must lie in it.
 bool usable_from_above(EntityKind kind) {
-  return kind == EntityKind::kRole || kind == EntityKind::kPermissionGroup;
+  return kind == EntityKind::kOrganization || kind == EntityKind::kRole ||
+         kind == EntityKind::kPermissionGroup;
 }
 
 bool visible(EntityKind kind, const std::string& path, const std::string& scope_path) {
@@ -53,6 +56,23 @@ PushResponse Service::push(const Actor& actor, const PushRequest& request) {
                                 "The server expected command " + std::to_string(counter + 1) +
                                     " next but got " + std::to_string(first) + "; nothing was applied.");
     return response;
+  }
+  // Numbers the server already gave to commands must come back with the same commands: a
+  // client that lost its queue (or restored an older copy) and numbered new commands from an
+  // old counter is told to renumber instead of having them answered with others' results.
+  if (first <= counter) {
+    const std::vector<CommandResult> known =
+        store_.sync_results(request.client_id, first, std::min(counter, request.commands.back().seq));
+    for (const CommandResult& r : known) {
+      const SequencedCommand& sent = request.commands[static_cast<std::size_t>(r.seq - first)];
+      if (sent.command.uuid != r.uuid) {
+        response.error = make_error(
+            "sequence_reused", "commands",
+            "Command " + std::to_string(r.seq) + " was already used for another change; the "
+            "server's counter is " + std::to_string(counter) + ". Nothing was applied.");
+        return response;
+      }
+    }
   }
   bool applied = false;
   for (const SequencedCommand& sc : request.commands) {

@@ -190,6 +190,10 @@ Changes CommandContext::finish() {
       if (const Administrator* old = state.admin(a->id)) {
         moved(EntityKind::kAdministrator, a->id.value, old->org, a->org);
       }
+    } else if (const auto* b = std::get_if<BatchRecord>(&e)) {
+      if (const BatchRecord* old = state.batch(b->id)) {
+        moved(EntityKind::kBatch, b->id.value, old->org, b->org);
+      }
     }
   }
   for (auto& [id, a] : accounts_) changes_.puts.emplace_back(std::move(a));

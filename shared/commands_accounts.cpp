@@ -217,7 +217,9 @@ Status run(CommandContext& cc, const DeleteAccounts& c) {
     free_number_of(cc, old);
     // Its invitations go with it: their links stop working.
     for (InvitationId inv : cc.state.invitations_of(id)) {
-      cc.changes().deletes.push_back({EntityKind::kInvitation, inv.value, old.org});
+      const Invitation* known = cc.invitation(inv);
+      cc.changes().deletes.push_back(
+          {EntityKind::kInvitation, inv.value, known ? known->org : old.org});
     }
     cc.remove_account(id);
     const Json before = to_json(old);
@@ -310,8 +312,10 @@ Status run(CommandContext& cc, const MoveAccounts& c) {
         cc.put(num);
       }
     }
-    if (a.invitation.valid()) {
-      if (const Invitation* inv = cc.invitation(a.invitation)) {
+    // Every invitation the account ever had goes with it, the replaced ones too: they belong to
+    // the user, and administrators of the old organization no longer see the user.
+    for (InvitationId inv_id : cc.state.invitations_of(a.id)) {
+      if (const Invitation* inv = cc.invitation(inv_id); inv && inv->org != c.destination) {
         Invitation moved_inv = *inv;
         moved_inv.org = c.destination;
         cc.put(moved_inv);

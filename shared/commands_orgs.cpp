@@ -121,6 +121,24 @@ Status run(CommandContext& cc, const DeleteOrg& c) {
   for (const auto& [id, r] : cc.state.roles()) {
     if (doomed_ids.count(r.org)) cc.changes().deletes.push_back({EntityKind::kRole, id.value, r.org});
   }
+  // The history of imports into the branch stays, with the parent (the report of what was done
+  // outlives the organization it was done to).
+  std::vector<BatchId> rehomed;
+  for (const auto& [id, b] : cc.state.batches()) {
+    if (doomed_ids.count(b.org)) rehomed.push_back(id);
+  }
+  std::sort(rehomed.begin(), rehomed.end());
+  for (BatchId id : rehomed) {
+    BatchRecord b = *cc.state.batch(id);
+    b.org = org->parent;
+    cc.put(std::move(b));
+  }
+  // Invitations left behind by accounts that are gone (an empty branch holds no live ones).
+  for (const auto& [id, inv] : cc.state.invitations()) {
+    if (doomed_ids.count(inv.org)) {
+      cc.changes().deletes.push_back({EntityKind::kInvitation, id.value, inv.org});
+    }
+  }
   // Children before parents, so a replica never holds an orphan.
   for (auto it = doomed.rbegin(); it != doomed.rend(); ++it) {
     cc.changes().deletes.push_back({EntityKind::kOrganization, it->id.value, it->id});

@@ -75,6 +75,11 @@ void Replica::rebase(const std::function<void(State&)>& between) {
 }
 
 void Replica::apply_push(const PushResponse& response) {
+  if (response.error && (response.error->code == "out_of_order" ||
+                         response.error->code == "sequence_reused")) {
+    renumber_after(response.last_seq);
+    return;
+  }
   bool refused = false;
   for (const CommandResult& r : response.results) {
     auto it = std::find_if(pending_.begin(), pending_.end(),
@@ -148,6 +153,19 @@ ConfirmedDelta Replica::apply_pull(const PullResponse& response) {
   delta.version = version_;
   delta.scope = scope_;
   return delta;
+}
+
+void Replica::renumber_after(std::int64_t server_seq) {
+  // The server never applied a command numbered above its counter; what this replica sent under
+  // numbers the server does not know (it was restored from a backup, or this browser's queue
+  // from an older copy) goes again, in the same order, right after the counter.
+  std::int64_t next = server_seq + 1;
+  for (PendingCommand& p : pending_) {
+    if (p.acknowledged && p.seq <= server_seq) continue;
+    p.acknowledged = false;
+    p.seq = next++;
+  }
+  next_seq_ = std::max(next, server_seq + 1);
 }
 
 Result<Changes> Replica::resubmit(std::int64_t seq, std::string uuid,

@@ -66,7 +66,11 @@ class Replica {
   PushRequest push_request(std::size_t max) const;
   // Records the server's answers: applied commands wait for the next pull; refused ones leave
   // the queue for the Sync issues list and their effects are undone.
+  // A push refused as out of order or reusing numbers the server gave to other commands makes
+  // the replica renumber its unapplied commands after the server's counter (see renumber_after).
   void apply_push(const PushResponse& response);
+  // Renumbers every command the server has not applied to follow `server_seq`, keeping order.
+  void renumber_after(std::int64_t server_seq);
   // Rebases the view on the server's changes (or snapshot): undo pending, apply, drop what the
   // server now includes, replay the rest (flagging commands that now fail).
   ConfirmedDelta apply_pull(const PullResponse& response);

@@ -1,5 +1,4 @@
-// Regressions for the bugs these sync tests found, and (tagged [!mayfail]) reproductions of the
-// ones that lie in the core's commands and are reported rather than worked around.
+// Regressions for the bugs these sync tests found, in the sync code and in the core's commands.
 #include <catch2/catch.hpp>
 
 #include "sync_support.hpp"
@@ -64,12 +63,11 @@ TEST_CASE("an account given another number commits whichever number sorts first"
   check_converged(s, c);
 }
 
-// Core bug: the core looks the default User Permissions group up by
-// walking the organization tree upwards, but a replica holds only the administrator's subtree,
-// so the walk stops at its top and a subtree administrator's console refuses every new account
-// that the server itself accepts. A bug in shared/state.cpp (State::default_group) or in what
-// pulls include, not in the sync code: reported, not worked around.
-TEST_CASE("a subtree administrator's replica accepts an account the server accepts", "[!mayfail]") {
+// The core looks the default User Permissions group up by walking the organization tree upwards,
+// but a replica held only the administrator's subtree, so the walk stopped at its top and a
+// subtree administrator's console refused every new account that the server accepts. Replicas
+// now hold the organizations above the subtree too (read-only context).
+TEST_CASE("a subtree administrator's replica accepts an account the server accepts") {
   SyncWorld w;
   SyncServer& s = w.open();
   NativeClient r("sub-r", w.e.retail_admin);
@@ -82,13 +80,12 @@ TEST_CASE("a subtree administrator's replica accepts an account the server accep
   CHECK(on_server);
 }
 
-// Core bug (shared/commands_accounts.cpp): move_accounts moves only an account's current
-// invitation, so its earlier (revoked) ones stay in the old organization, visible to that
-// organization's administrators though the account is not; delete_accounts then tombstones them
-// in the account's organization instead of their own, so those administrators' replicas keep
-// them for ever; and once the old organization is deleted they point at an organization that
-// no longer exists (visible or not depending on whether the server restarted since).
-TEST_CASE("an account's earlier invitations go where the account goes", "[!mayfail]") {
+// move_accounts moved only an account's current invitation, so its earlier (revoked) ones
+// stayed in the old organization, visible to that organization's administrators though the
+// account was not; delete_accounts then tombstoned them in the account's organization instead of
+// their own, so those administrators' replicas kept them for ever; and once the old organization
+// was deleted they pointed at an organization that no longer existed.
+TEST_CASE("an account's earlier invitations go where the account goes") {
   SyncWorld w;
   w.e.add_numbers(w.e.europe, 2, 390600000201);
   w.e.add_numbers(w.e.operations, 2, 390600000301);
@@ -127,11 +124,10 @@ TEST_CASE("an account's earlier invitations go where the account goes", "[!mayfa
   }
 }
 
-// Core bug (shared/commands_orgs.cpp, delete_org): the organization's batch records stay behind
-// pointing at it. Snapshots leave such records out (service_sync.cpp) but incremental pulls
-// never learn that they went, so two replicas of one administrator disagree for ever.
-TEST_CASE("an organization deleted after an import leaves no batch record only some replicas show",
-          "[!mayfail]") {
+// delete_org left the organization's batch records behind pointing at it. Snapshots left such
+// records out but incremental pulls never learned that they went, so two replicas of one
+// administrator disagreed for ever. They now move to the parent, as the numbers do.
+TEST_CASE("an organization deleted after an import leaves no batch record only some replicas show") {
   SyncWorld w;
   const OrgId temp{77};
   w.e.state.put(Organization{temp, w.e.operations, "Temporary", "", {}, 0});

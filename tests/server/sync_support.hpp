@@ -552,7 +552,8 @@ inline bool in_subtree(const State& state, OrgId org, OrgId scope) {
 }
 
 // What `admin` may see of `server`, by the rule of DESIGN "Administrator": its organization's
-// subtree, plus the roles and User Permissions groups defined above it (usable in it). Written
+// subtree, plus the organizations above it (policies inherited from them, the default group
+// found there) and the roles and User Permissions groups defined there (usable in it). Written
 // here independently of the Service's own filter.
 inline State visible_to(const State& server, AdminId admin) {
   State out;
@@ -560,9 +561,11 @@ inline State visible_to(const State& server, AdminId admin) {
   if (!me) return out;
   const OrgId scope = me->org;
   auto below = [&](OrgId org) { return in_subtree(server, org, scope); };
-  for (const auto& [id, v] : server.orgs().all()) {
-    if (below(id)) out.put(v);
-  }
+  // Parents before children, as a replica receives them.
+  std::vector<const Organization*> above;
+  for (const Organization* o = server.org(scope); o; o = server.org(o->parent)) above.push_back(o);
+  for (auto it = above.rbegin(); it != above.rend(); ++it) out.put(**it);
+  for (const Organization& o : server.orgs().subtree(scope)) out.put(o);
   for (const auto& [id, v] : server.roles()) {
     if (below(v.org) || in_subtree(server, scope, v.org)) out.put(v);
   }

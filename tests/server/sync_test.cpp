@@ -185,6 +185,52 @@ TEST_CASE(
   check_converged(s, a);
 }
 
+// A browser whose queue was restored from an older copy (or lost, keeping its client id) numbers
+// new commands from an old counter. The server must not answer them with the results of the
+// commands it already holds under those numbers: it refuses the push, the replica renumbers after
+// the server's counter, and the new commands then apply once.
+TEST_CASE("a push reusing numbers already given to other commands is refused and renumbered") {
+  SyncWorld w;
+  SyncServer& s = w.open();
+  NativeClient first("reuse-a", w.e.root_admin);
+  first.pull(s);
+  for (int i = 1; i <= 3; ++i) must_submit(first, CreateOrg{w.e.root, "Old " + std::to_string(i), ""});
+  first.sync(s);
+  REQUIRE(last_seq(s, "reuse-a") == 3);
+
+  NativeClient again("reuse-a", w.e.root_admin);  // same browser, queue from before those three
+  again.pull(s);
+  REQUIRE(again.replica.next_seq() == 1);
+  REQUIRE(again.replica.submit("fresh-uuid-1", CreateOrg{w.e.root, "New 1", ""}, kSyncStartMs + 50));
+  REQUIRE(again.replica.submit("fresh-uuid-2", CreateOrg{w.e.root, "New 2", ""}, kSyncStartMs + 51));
+  const std::int64_t version = s.service().version(), results = rows(s, "sync_results");
+  const PushResponse refused = again.push(s);
+  REQUIRE(refused.error);
+  CHECK(refused.error->code == "sequence_reused");
+  CHECK_THAT(refused.error->message, Catch::Contains("Nothing was applied"));
+  CHECK(refused.last_seq == 3);
+  CHECK(s.service().version() == version);
+  CHECK(rows(s, "sync_results") == results);
+  // The replica renumbered its two commands after the server's counter.
+  REQUIRE(again.replica.pending().size() == 2);
+  CHECK(again.replica.pending()[0].seq == 4);
+  CHECK(again.replica.pending()[1].seq == 5);
+  CHECK(again.replica.next_seq() == 6);
+
+  const PushResponse applied = again.push(s);
+  CHECK_FALSE(applied.error);
+  REQUIRE(applied.results.size() == 2);
+  CHECK(applied.results[0].ok);
+  CHECK(applied.results[1].ok);
+  again.pull(s);
+  CHECK(again.replica.pending().empty());
+  const State stored = s.stored_state();
+  for (const char* name : {"Old 1", "Old 2", "Old 3", "New 1", "New 2"}) {
+    CHECK(std::count_if(stored.orgs().all().begin(), stored.orgs().all().end(),
+                        [&](const auto& o) { return o.second.name == name; }) == 1);
+  }
+}
+
 // --- 3. Server killed between commands --------------------------------------------------------
 
 TEST_CASE("a server killed between commands k and k+1 of a push holds exactly k after restart") {
@@ -518,7 +564,6 @@ TEST_CASE(
   c.pull(s);
   const std::int64_t behind = c.replica.version();
   // Offline: two commands need Accounts, two need Numbers.
-  // (Naming the group: see the [!mayfail] test on default groups defined above the admin.)
   AddAccount c1 = add(w.e.retail, "c-1"), c2 = add(w.e.europe, "c-2");
   c1.fields.permission_group = c2.fields.permission_group = w.e.retail_group;
   must_submit(c, c1);

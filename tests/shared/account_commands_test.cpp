@@ -2,6 +2,8 @@
 // delivery failure, activation, delete, move (with the seed's refusal), assign/unassign.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "fixtures.hpp"
 
 using namespace linedesk;
@@ -420,4 +422,28 @@ TEST_CASE("app activity fills Last Sign In and the Applications Activity History
   REQUIRE(acc.app_history.size() == 2);
   CHECK(acc.app_history.back().app == "MultiLine");
   CHECK(acc.last_sign_in_ms == e.now - 1000);
+}
+
+TEST_CASE("a moved account takes all its invitations along, the replaced ones too") {
+  Enterprise e;
+  e.add_numbers(e.europe, 2, 390600000201);
+  e.add_numbers(e.operations, 2, 390600000301);
+  const AccountId a = e.add_account(e.europe, "mover", true);
+  REQUIRE(e.run(e.root_admin, InviteAccounts{{a}}));  // resent: the first is now replaced
+  REQUIRE(e.state.invitations_of(a).size() == 2);
+  auto moved = e.run(e.root_admin, MoveAccounts{{a}, e.operations});
+  REQUIRE(moved);
+  for (InvitationId inv : e.state.invitations_of(a)) {
+    CHECK(e.state.invitation(inv)->org == e.operations);
+  }
+  // Each leaves a tombstone where it was, for the replicas that no longer see it.
+  const auto left = std::count_if(moved->moved_out.begin(), moved->moved_out.end(),
+                                  [](const Tombstone& t) { return t.kind == EntityKind::kInvitation; });
+  CHECK(left == 2);
+  // Deleting the account then deletes them where they are.
+  auto deleted = e.run(e.root_admin, DeleteAccounts{{a}});
+  REQUIRE(deleted);
+  for (const Tombstone& t : deleted->deletes) {
+    if (t.kind == EntityKind::kInvitation) CHECK(t.org == e.operations);
+  }
 }

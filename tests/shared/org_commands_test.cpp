@@ -2,6 +2,8 @@
 // the utilization threshold range.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "fixtures.hpp"
 #include "shared/policy.hpp"
 
@@ -149,4 +151,27 @@ TEST_CASE("the utilization threshold accepts 1 to 100 percent") {
     CHECK(r.error().code == "threshold_out_of_range");
     CHECK(r.error().message == "The utilization threshold must be between 1% and 100%.");
   }
+}
+
+TEST_CASE("a deleted organization's import history moves to its parent") {
+  Enterprise e;
+  auto created = e.run(e.root_admin, CreateOrg{e.operations, "Temporary", ""});
+  REQUIRE(created);
+  const OrgId temp(created->result["org"].get<std::int64_t>());
+  // Every row fails, so the organization stays empty but the batch is recorded there.
+  REQUIRE(e.run(e.root_admin,
+                ImportBatch{temp, PermGroupId(), BatchMode::kImport, "bad.csv",
+                            "firstname,lastname,email address or device,social_messaging,"
+                            "multiline_number,monitor_calls,monitor_sms,forwarding_number,Language\r\n"
+                            "Ann,Row,not an address,No,,off,off,,English\r\n",
+                            false}));
+  REQUIRE(e.state.batches().size() == 1);
+  const BatchId batch = e.state.batches().begin()->first;
+  REQUIRE(e.state.batch(batch)->org == temp);
+  auto deleted = e.run(e.root_admin, DeleteOrg{temp});
+  REQUIRE(deleted);
+  CHECK(e.state.batch(batch)->org == e.operations);
+  CHECK(std::any_of(deleted->moved_out.begin(), deleted->moved_out.end(), [&](const Tombstone& t) {
+    return t.kind == EntityKind::kBatch && t.id == batch.value && t.org == temp;
+  }));
 }

@@ -208,3 +208,32 @@ TEST_CASE("the queue survives a restart: pending commands replay onto the restor
   CHECK(back->issues()[0].error.code == "org_name_taken");
   CHECK(back->view().same_entities(r.view()));
 }
+
+TEST_CASE("a push refused for its numbering renumbers the unapplied commands after the server") {
+  Enterprise e;
+  Replica r = replica_of(e, e.root_admin);
+  for (int i = 0; i < 4; ++i) REQUIRE(r.submit("u" + std::to_string(i), CreateOrg{e.root, "O" + std::to_string(i), ""}, 1000 + i));
+  // The server applied the first (acknowledged, waiting for a pull) and its counter says 7.
+  PushResponse ok;
+  ok.last_seq = 1;
+  ok.results = {CommandResult{1, "u0", true, Json::object(), {}, 11}};
+  r.apply_push(ok);
+  PushResponse refused;
+  refused.last_seq = 7;
+  refused.error = Error{"out_of_order", "commands", "The server expected command 8 next."};
+  const std::string before = r.view().orgs().path(e.root);
+  r.apply_push(refused);
+  REQUIRE(r.pending().size() == 4);
+  CHECK(r.pending()[0].seq == 1);  // applied under its number: kept
+  CHECK(r.pending()[0].acknowledged);
+  CHECK(r.pending()[1].seq == 8);
+  CHECK(r.pending()[2].seq == 9);
+  CHECK(r.pending()[3].seq == 10);
+  CHECK(r.pending()[3].command.uuid == "u3");  // same commands, same order
+  CHECK(r.next_seq() == 11);
+  CHECK(r.issues().empty());
+  CHECK(r.unsent_count() == 3);
+  const PushRequest next = r.push_request(10);
+  REQUIRE(next.commands.size() == 3);
+  CHECK(next.commands[0].seq == 8);
+}
