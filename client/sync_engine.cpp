@@ -2,8 +2,24 @@
 #include "sync_engine.hpp"
 
 #include "api_client.hpp"
+#include "shared/snapshot_codec.hpp"
 
 namespace linedesk::client {
+namespace {
+
+// A pull's answer: a snapshot in its text form, or JSON.
+Result<PullResponse> read_pull_answer(const HttpResponse& res) {
+  if (res.status == 200) {
+    auto decoded = decode_pull_answer(res.body);
+    if (!decoded) return make_error("bad_response", "", "The server's answer could not be read: " + decoded.error().message);
+    return decoded;
+  }
+  auto answer = ApiClient::read_answer(res);
+  if (!answer) return answer.error();
+  return pull_response_from_json(answer.value());
+}
+
+}  // namespace
 
 SyncEngine::SyncEngine(Http& http, ReplicaStore& store) : http_(http), store_(store) {}
 
@@ -103,7 +119,12 @@ void SyncEngine::push() {
                 [this, gen](const HttpResponse& res) {
                   if (gen != generation_) return;
                   push_in_flight_ = false;
-                  auto answer = ApiClient::read_answer(res);
+                  // 409: the server refused the numbering and says its counter; the replica
+                  // renumbers and the next tick pushes again.
+                  Result<Json> answer = ApiClient::read_answer(res);
+                  if (!answer && res.status == 409) {
+                    if (auto body = parse_json(res.body)) answer = std::move(body).value();
+                  }
                   if (!answer) return failed(answer.error(), now_);
                   auto resp = push_response_from_json(answer.value());
                   if (!resp) return failed(resp.error(), now_);
@@ -126,6 +147,7 @@ void SyncEngine::pull() {
   req.client_id = replica_->client_id();
   req.since = replica_->needs_snapshot() ? 0 : replica_->version();
   req.from_seq = replica_->pending().empty() ? replica_->next_seq() : replica_->pending().front().seq;
+  req.text_snapshot = true;
   // A replica that is current waits on the server for the next change (long poll).
   const bool wait = req.since > 0 && replica_->unsent_count() == 0;
   pull_in_flight_ = true;
@@ -138,9 +160,7 @@ void SyncEngine::pull() {
         if (gen != generation_) return;
         pull_in_flight_ = false;
         snapshot_in_flight_ = false;
-        auto answer = ApiClient::read_answer(res);
-        if (!answer) return failed(answer.error(), now_);
-        auto resp = pull_response_from_json(answer.value());
+        auto resp = read_pull_answer(res);
         if (!resp) return failed(resp.error(), now_);
         if (resp->error) return failed(*resp->error, now_);
         const ConfirmedDelta delta = replica_->apply_pull(*resp);

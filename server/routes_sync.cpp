@@ -1,6 +1,7 @@
 // Sync endpoints: POST /api/sync/push and POST /api/sync/pull (?wait=N long-polls N seconds).
 #include "http_util.hpp"
 #include "routes.hpp"
+#include "shared/snapshot_codec.hpp"
 
 namespace linedesk::server {
 
@@ -14,9 +15,10 @@ void install_sync_routes(httplib::Server& s, Service& service) {
            const PushResponse answer = service.push(actor, *push);
            int status = 200;
            if (answer.error) {
-             status = answer.error->code == "out_of_order" ? 409
-                      : answer.error->code == "client_taken" ? 403
-                                                             : 426;  // version_mismatch: upgrade
+             const std::string& code = answer.error->code;
+             status = code == "out_of_order" || code == "sequence_reused" ? 409
+                      : code == "client_taken"                            ? 403
+                                                                          : 426;  // version_mismatch
            }
            send_json(res, status, to_json(answer));
          }));
@@ -42,7 +44,11 @@ void install_sync_routes(httplib::Server& s, Service& service) {
                       : answer.error->code == "no_session"  ? 401
                                                             : 426;
            }
-           send_json(res, status, to_json(answer));
+           res.status = status;
+           res.set_header("Cache-Control", "no-store");
+           const bool text = !answer.error && answer.snapshot && pull->text_snapshot;
+           res.set_content(encode_pull_answer(*pull, answer),
+                           text ? "text/plain; charset=utf-8" : "application/json; charset=utf-8");
          }));
 }
 

@@ -4,6 +4,8 @@
 #include <array>
 #include <charconv>
 
+#include "json_io.hpp"
+
 namespace linedesk {
 namespace {
 
@@ -212,7 +214,8 @@ std::string encode_snapshot(const PullResponse& s) {
   std::string out;
   out.reserve(64 + s.puts.size() * 200);
   out += kSnapshotMagic;
-  out += to_json(meta).dump(-1, ' ', false, Json::error_handler_t::replace);
+  // Escaped like every other cell: the JSON's own backslashes must survive the line reader.
+  put_text(out, to_json(meta).dump(-1, ' ', false, Json::error_handler_t::replace));
   out += '\n';
   for (std::size_t k = 0; k < by_kind.size(); ++k) {
     if (by_kind[k].empty()) continue;
@@ -295,6 +298,22 @@ Result<PullResponse> decode_snapshot(std::string_view text) {
   }
   if (expected > 0) return make_error("bad_response", "", "The snapshot ends early: a download was cut.");
   return out;
+}
+
+}  // namespace linedesk
+
+namespace linedesk {
+
+std::string encode_pull_answer(const PullRequest& request, const PullResponse& answer) {
+  if (!answer.error && answer.snapshot && request.text_snapshot) return encode_snapshot(answer);
+  return to_json(answer).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+Result<PullResponse> decode_pull_answer(std::string_view body) {
+  if (is_snapshot_text(body)) return decode_snapshot(body);
+  auto json = parse_json(body);
+  if (!json) return json.error();
+  return pull_response_from_json(*json);
 }
 
 }  // namespace linedesk

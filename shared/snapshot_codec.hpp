@@ -20,4 +20,9 @@ std::string encode_snapshot(const PullResponse& snapshot);
 Result<PullResponse> decode_snapshot(std::string_view text);
 inline bool is_snapshot_text(std::string_view body) { return body.substr(0, kSnapshotMagic.size()) == kSnapshotMagic; }
 
+// The body of a pull's answer: the text form when it is a snapshot the client asked to get as
+// text, JSON otherwise. The one encoder the server uses, and the one decoder clients use.
+std::string encode_pull_answer(const PullRequest& request, const PullResponse& answer);
+Result<PullResponse> decode_pull_answer(std::string_view body);
+
 }  // namespace linedesk

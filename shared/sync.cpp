@@ -113,8 +113,10 @@ Result<PushResponse> push_response_from_json(const Json& j) {
 }
 
 Json to_json(const PullRequest& r) {
-  return Json{{"protocol", r.protocol}, {"client_id", r.client_id}, {"since", r.since},
-              {"from_seq", r.from_seq}};
+  Json j{{"protocol", r.protocol}, {"client_id", r.client_id}, {"since", r.since},
+         {"from_seq", r.from_seq}};
+  if (r.text_snapshot) j["text_snapshot"] = true;
+  return j;
 }
 
 Result<PullRequest> pull_request_from_json(const Json& j) {
@@ -124,6 +126,7 @@ Result<PullRequest> pull_request_from_json(const Json& j) {
   out.client_id = r.required_string("client_id");
   out.since = r.optional_int("since");
   out.from_seq = r.optional_int("from_seq");
+  out.text_snapshot = r.optional_bool("text_snapshot", false);
   if (!r.ok()) return r.error();
   if (out.client_id.empty() || out.client_id.size() > 64) {
     return make_error("invalid_field", "client_id", "A client id has 1 to 64 characters.");

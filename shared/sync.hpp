@@ -51,6 +51,9 @@ struct PullRequest {
   std::string client_id;
   std::int64_t since = 0;     // 0: a snapshot
   std::int64_t from_seq = 0;  // the lowest sequence the client still waits on; results from it
+  // The client reads snapshots in their text form (snapshot_codec.hpp): much smaller and
+  // faster to decode than JSON for a large enterprise. Other answers stay JSON.
+  bool text_snapshot = false;
 };
 
 // Changes after `since` up to `version`, filtered to what the administrator may see. With

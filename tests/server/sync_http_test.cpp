@@ -33,6 +33,50 @@ struct HttpClient {
 
 }  // namespace
 
+TEST_CASE("a snapshot comes as text when the client asks for it, as JSON otherwise; same state") {
+  TempDir dir;
+  TestServer s(dir.file("snapshot.db"));
+  const AdminId admin = admin_id(s, kAdminEmail);
+  // A writer leaves text that needs escaping in both forms (quotes, backslash, newline).
+  HttpClient writer{NativeClient("snap-writer", admin), session_for(s, admin)};
+  REQUIRE(writer.pull(s).status == 200);
+  REQUIRE(writer.native.submit(CreateOrg{s.root(), "Zoë's \"quoted\" \\ team", "line one\nline two"}));
+  REQUIRE(writer.push(s).status == 200);
+  REQUIRE(writer.pull(s).status == 200);  // incremental: JSON
+
+  HttpClient as_text{NativeClient("snap-text", admin), session_for(s, admin)};
+  HttpClient as_json{NativeClient("snap-json", admin), session_for(s, admin)};
+  as_json.native.text_snapshots = false;
+  const Reply text = as_text.pull(s);
+  REQUIRE(text.status == 200);
+  CHECK(text.headers.find("Content-Type")->second.rfind("text/plain", 0) == 0);
+  CHECK(is_snapshot_text(text.body));
+  const Reply json = as_json.pull(s);
+  REQUIRE(json.status == 200);
+  CHECK(json.headers.find("Content-Type")->second.rfind("application/json", 0) == 0);
+  CHECK(json.json["snapshot"] == true);
+  CHECK(text.body.size() < json.body.size());
+
+  const State& a = as_text.native.replica.view();
+  const State& b = as_json.native.replica.view();
+  INFO(state_difference(a, b));
+  CHECK(a.same_entities(b));
+  CHECK(a.same_entities(writer.native.replica.view()));
+  CHECK(a.version == b.version);
+  bool found = false;
+  for (const auto& [id, o] : a.orgs().all()) {
+    found = found || (o.name == "Zoë's \"quoted\" \\ team" && o.description == "line one\nline two");
+  }
+  CHECK(found);
+  // Later, incremental pulls are JSON whatever the client asked.
+  REQUIRE(as_json.native.submit(CreateOrg{s.root(), "After", ""}));
+  REQUIRE(as_json.push(s).status == 200);
+  const Reply later = as_text.pull(s);
+  REQUIRE(later.status == 200);
+  CHECK(later.json["snapshot"] == false);
+  CHECK_THAT(later.body, Catch::Contains("After"));
+}
+
 TEST_CASE("the sync endpoints push and pull over HTTP, long-poll, and answer 409 and 426") {
   TempDir dir;
   TestServer s(dir.file("http.db"));

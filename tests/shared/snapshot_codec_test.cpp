@@ -18,7 +18,7 @@ PullResponse snapshot_of(const State& s) {
   r.snapshot = true;
   r.scope = OrgId(1);
   r.last_seq = 5;
-  r.results = {CommandResult{5, "u5", false, Json(), Error{"number_taken", "number", "Taken by Zoë."}, 0}};
+  r.results = {CommandResult{5, "u5", false, Json(), Error{"number_taken", "number", "Taken by \"Zoë\" (C:\\x)\tnow."}, 0}};
   for (const auto& [id, o] : s.orgs().all()) r.puts.emplace_back(o);
   for (const auto& [id, v] : s.admins()) r.puts.emplace_back(v);
   for (const auto& [id, v] : s.roles()) r.puts.emplace_back(v);
