@@ -16,6 +16,9 @@ namespace linedesk::server {
 class DeliveryWorker {
  public:
   static constexpr int kMaxAttempts = 3;
+  // Messages claimed per round, and the longest a sent message waits to be recorded as sent.
+  static constexpr int kRoundSize = 100;
+  static constexpr int kFlushMs = 100;
 
   // A failed message waits attempts x `retry_step_ms` before the next try.
   DeliveryWorker(Service& service, Mailer& mailer, std::int64_t retry_step_ms = 5000);

@@ -238,17 +238,7 @@ Result<Changes> Service::apply_locked(const Context& ctx, const CommandArgs& arg
                                       CommitRecord& record) {
   auto changes = execute(state_, ctx, args);
   if (!changes) return changes;
-  // Organizations are known before paths are computed (new ones included).
-  for (const Entity& e : changes->puts) {
-    if (const auto* o = std::get_if<Organization>(&e)) parents_[o->id] = o->parent;
-  }
-  record.changes = &changes.value();
-  record.now_ms = ctx.now_ms;
-  record.admin = ctx.actor;
-  record.command_name = std::string(command_name(args));
-  record.result = changes->result;
-  record.path_of = [this](OrgId org) { return path_of(org); };
-  if (mail_enabled_) render_mail(*changes, record.command_uuid, record);
+  prepare_record(ctx, args, changes.value(), record);
   try {
     state_.version = store_.commit(record);
   } catch (...) {
@@ -256,14 +246,65 @@ Result<Changes> Service::apply_locked(const Context& ctx, const CommandArgs& arg
     state_ = store_.load_state();
     throw;
   }
-  mail_queued_ = mail_queued_ || !record.mail.empty();
-  if (config_.change_log_keep > 0 && ++commits_since_compaction_ >= 1000) {
+  after_commits_locked(1, !record.mail.empty());
+  return changes;
+}
+
+void Service::prepare_record(const Context& ctx, const CommandArgs& args, const Changes& changes,
+                             CommitRecord& record) {
+  // Organizations are known before paths are computed (new ones included).
+  for (const Entity& e : changes.puts) {
+    if (const auto* o = std::get_if<Organization>(&e)) parents_[o->id] = o->parent;
+  }
+  record.changes = &changes;
+  record.now_ms = ctx.now_ms;
+  record.admin = ctx.actor;
+  record.command_name = std::string(command_name(args));
+  record.result = changes.result;
+  record.path_of = [this](OrgId org) { return path_of(org); };
+  if (mail_enabled_) render_mail(changes, record.command_uuid, record);
+}
+
+void Service::after_commits_locked(std::int64_t commits, bool queued_mail) {
+  mail_queued_ = mail_queued_ || queued_mail;
+  commits_since_compaction_ += commits;
+  if (config_.change_log_keep > 0 && commits_since_compaction_ >= 1000) {
     commits_since_compaction_ = 0;
     if (state_.version > config_.change_log_keep) {
       store_.compact_change_log(state_.version - config_.change_log_keep);
     }
   }
-  return changes;
+}
+
+std::vector<Result<Changes>> Service::record_deliveries(const std::vector<CommandArgs>& commands,
+                                                        const std::vector<OutboxOutcome>& outcomes) {
+  std::vector<Result<Changes>> results;
+  results.reserve(commands.size());  // records point into it: no reallocation
+  std::vector<CommitRecord> records;
+  records.reserve(commands.size());
+  {
+    std::unique_lock lock(mutex_);
+    const std::int64_t now = clock_.now_ms();
+    bool mail = false;
+    for (const CommandArgs& args : commands) {
+      const Context ctx{AdminId(), now, seed_from(new_session_token()), true};
+      results.push_back(execute(state_, ctx, args));
+      if (!results.back()) continue;
+      records.emplace_back();
+      prepare_record(ctx, args, results.back().value(), records.back());
+      mail = mail || !records.back().mail.empty();
+    }
+    try {
+      const std::int64_t version = store_.commit_deliveries(records, outcomes);
+      if (!records.empty()) state_.version = version;
+    } catch (...) {
+      state_ = store_.load_state();
+      throw;
+    }
+    after_commits_locked(static_cast<std::int64_t>(records.size()), mail);
+  }
+  if (!records.empty()) changed();
+  return results;
 }
 
 void Service::render_mail(const Changes& changes, const std::string& command_uuid,

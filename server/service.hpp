@@ -79,6 +79,11 @@ class Service {
   Result<Changes> check(const Actor& actor, const CommandArgs& args);
   // The server's own commands (delivery results, activation, app events).
   Result<Changes> run_system(const CommandArgs& args);
+  // A delivery round: the server's own commands reporting it (each validated and applied in
+  // order, those refused skipped) and the outbox rows' outcomes, committed in one transaction.
+  // Returns each command's result, in order.
+  std::vector<Result<Changes>> record_deliveries(const std::vector<CommandArgs>& commands,
+                                                 const std::vector<OutboxOutcome>& outcomes);
 
   // Reads the State under a shared lock: f(const State&).
   template <class F>
@@ -122,6 +127,11 @@ class Service {
   // Executes and commits one command; the caller holds the unique lock. `record` carries what
   // the caller adds (UUID, sync client). On a storage failure the State is reloaded.
   Result<Changes> apply_locked(const Context& ctx, const CommandArgs& args, CommitRecord& record);
+  // Fills what a commit of `changes` writes besides them (paths, mail, result).
+  void prepare_record(const Context& ctx, const CommandArgs& args, const Changes& changes,
+                      CommitRecord& record);
+  // Bookkeeping after `commits` commits under the unique lock (mail flag, log compaction).
+  void after_commits_locked(std::int64_t commits, bool queued_mail);
   // "/root/.../org/" for `org` (kept for deleted organizations: they never move).
   std::string path_of(OrgId org) const;
   void changed();  // wakes long polls and the mail worker after commits

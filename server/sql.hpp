@@ -42,6 +42,9 @@ class SqlStatement {
   virtual bool step() = 0;
   // Makes the statement ready to bind and run again.
   virtual void reset() = 0;
+  // Ends the current run, keeping the bindings. A statement left on a row holds its read
+  // snapshot: in WAL mode that keeps the log from ever being reused, and it grows without end.
+  virtual void finish() = 0;
   virtual std::int64_t column_int(int col) const = 0;
   virtual std::string column_text(int col) const = 0;
   virtual bool column_is_null(int col) const = 0;
@@ -64,6 +67,10 @@ class SqlConnection {
 class Stmt {
  public:
   explicit Stmt(SqlStatement& st) : st_(st) {}
+  // The run ends with the wrapper (see SqlStatement::finish); bindings stay for a later wrapper.
+  ~Stmt() { st_.finish(); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
   // Any integer type (int, long, long long, size_t) binds as a 64-bit integer.
   template <class T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
   Stmt& bind(T v) {

@@ -50,6 +50,7 @@ class SqliteStatement final : public SqlStatement {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
+  void finish() override { sqlite3_reset(stmt_); }
   std::int64_t column_int(int col) const override { return sqlite3_column_int64(stmt_, col); }
   std::string column_text(int col) const override {
     const auto* p = sqlite3_column_text(stmt_, col);
@@ -92,6 +93,13 @@ SqliteConnection::SqliteConnection(const std::string& path, bool create) : path_
     exec("PRAGMA foreign_keys = ON");
     exec("PRAGMA journal_mode = WAL");
     exec("PRAGMA synchronous = NORMAL");
+    // Checkpoints (with their fsync) every ~40 MB of log rather than every 4 MB: a burst of
+    // small commits (a pushed queue, a delivery round) pays for far fewer of them. The log file
+    // is cut back to 64 MB after a checkpoint that outgrew it.
+    exec("PRAGMA wal_autocheckpoint = 10000");
+    exec("PRAGMA journal_size_limit = 67108864");
+    // A 64 MB page cache: an enterprise's indexes stay in memory instead of being read back.
+    exec("PRAGMA cache_size = -16384");
   } catch (...) {
     cache_.clear();
     sqlite3_close(db_);

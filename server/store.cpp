@@ -224,11 +224,45 @@ void Store::write_activity(const ActivityEntry& e) {
       .run();
 }
 
+namespace {
+
+// Rows a kind's foreign keys point to are written before it (and deleted after it).
+int write_rank(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::kOrganization: return 0;
+    case EntityKind::kRole: return 1;
+    case EntityKind::kPermissionGroup: return 2;
+    case EntityKind::kAdministrator: return 3;
+    case EntityKind::kAccount: return 4;
+    case EntityKind::kNumber: return 5;
+    case EntityKind::kInvitation: return 6;
+    case EntityKind::kBatch: return 7;
+  }
+  return 8;
+}
+
+}  // namespace
+
 std::int64_t Store::commit(const CommitRecord& r) {
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
-  // Foreign keys are checked at COMMIT: a command's rows may arrive in any order.
-  if (db_->dialect() == SqlDialect::kSqlite) db_->exec("PRAGMA defer_foreign_keys = ON");
+  const std::int64_t seq = commit_rows(r);
+  tx.commit();
+  return seq;
+}
+
+std::int64_t Store::commit_deliveries(const std::vector<CommitRecord>& records,
+                                      const std::vector<OutboxOutcome>& outcomes) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(*db_);
+  for (const OutboxOutcome& o : outcomes) write_outcome(o);
+  std::int64_t seq = 0;
+  for (const CommitRecord& r : records) seq = commit_rows(r);
+  tx.commit();
+  return seq;
+}
+
+std::int64_t Store::commit_rows(const CommitRecord& r) {
   const Changes& c = *r.changes;
   auto path = [&r](OrgId org) { return r.path_of ? r.path_of(org) : std::string(); };
   // SQLite checks numbers_one_per_account at each statement, and a command that moves an
@@ -243,13 +277,35 @@ std::int64_t Store::commit(const CommitRecord& r) {
   for (const Tombstone& t : c.moved_out) {
     append_change(std::string(entity_kind_name(t.kind)), t.id, t.org, true, "", path(t.org), r.now_ms);
   }
+  // Rows are written in the order their foreign keys need (checked at each statement: SQLite's
+  // PRAGMA defer_foreign_keys would expire every prepared statement on each commit); the change
+  // log keeps the command's own order.
+  const auto depth = [&path](std::int64_t org) {
+    const std::string p = path(OrgId(org));
+    return static_cast<int>(std::count(p.begin(), p.end(), '/'));
+  };
+  std::vector<std::pair<std::pair<int, int>, const Entity*>> puts;
+  puts.reserve(c.puts.size());
   for (const Entity& e : c.puts) {
-    write_entity(e);
+    const EntityKind kind = kind_of(e);
+    puts.push_back({{write_rank(kind), kind == EntityKind::kOrganization ? depth(id_of(e)) : 0}, &e});
+  }
+  std::stable_sort(puts.begin(), puts.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [rank, e] : puts) write_entity(*e);
+  std::vector<std::pair<std::pair<int, int>, const Tombstone*>> deletes;
+  deletes.reserve(c.deletes.size());
+  for (const Tombstone& t : c.deletes) {
+    deletes.push_back({{-write_rank(t.kind), t.kind == EntityKind::kOrganization ? -depth(t.id) : 0}, &t});
+  }
+  std::stable_sort(deletes.begin(), deletes.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [rank, t] : deletes) delete_entity(*t);
+  for (const Entity& e : c.puts) {
     append_change(std::string(entity_kind_name(kind_of(e))), id_of(e), org_of(e), false,
                   json_text(to_json(e)), path(org_of(e)), r.now_ms);
   }
   for (const Tombstone& t : c.deletes) {
-    delete_entity(t);
     append_change(std::string(entity_kind_name(t.kind)), t.id, t.org, true, "", path(t.org), r.now_ms);
   }
   for (const ActivityEntry& a : c.activity) write_activity(a);
@@ -312,7 +368,6 @@ std::int64_t Store::commit(const CommitRecord& r) {
   if (!r.sync_client.empty()) {
     save_sync_result(r.sync_client, r.admin, r.sync_seq, r.command_uuid, true, r.result, seq, r.now_ms);
   }
-  tx.commit();
   return seq;
 }
 

@@ -57,6 +57,15 @@ struct CommitRecord {
   std::int64_t sync_seq = 0;
 };
 
+// What one delivery attempt did to an outbox row.
+struct OutboxOutcome {
+  std::int64_t id = 0;
+  bool sent = false;
+  std::string error;   // when not sent
+  bool final = false;  // not sent, and not to be tried again
+  std::int64_t at_ms = 0;
+};
+
 // One row of the change log, as pulls read it.
 struct ChangeRow {
   std::int64_t seq = 0;
@@ -161,6 +170,11 @@ class Store {
   void outbox_sent(std::int64_t id, std::int64_t now_ms);
   // A failed attempt: back to pending to retry later, or failed for good.
   void outbox_failed(std::int64_t id, const std::string& error, bool final, std::int64_t now_ms);
+  // A delivery round: the outbox rows' outcomes and the commits of the server's own commands
+  // that report them (invitation sent / failed), all in one transaction. Returns the version
+  // after the last record (0 when there are none: the version did not change).
+  std::int64_t commit_deliveries(const std::vector<CommitRecord>& records,
+                                 const std::vector<OutboxOutcome>& outcomes);
   std::vector<OutboxMessage> outbox(const std::vector<OrgId>& orgs, std::int64_t limit);
   struct BatchDelivery {
     std::int64_t total = 0;
@@ -193,6 +207,9 @@ class Store {
   }
 
  private:
+  // The rows of one commit, inside the caller's transaction; returns the change sequence.
+  std::int64_t commit_rows(const CommitRecord& r);
+  void write_outcome(const OutboxOutcome& o);
   void write_entity(const Entity& e);
   void delete_entity(const Tombstone& t);
   void append_change(const std::string& kind, std::int64_t id, OrgId org, bool deleted,

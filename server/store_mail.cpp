@@ -54,18 +54,26 @@ std::vector<OutboxMessage> Store::claim_outbox(int limit, std::int64_t now_ms,
 
 void Store::outbox_sent(std::int64_t id, std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
-  Stmt(db_->cached("UPDATE outbox SET status = 'sent', sent_ms = ?, attempts = attempts + 1, "
-                   "last_error = '' WHERE id = ?"))
-      .bind_all(now_ms, id)
-      .run();
+  write_outcome(OutboxOutcome{id, true, "", true, now_ms});
 }
 
 void Store::outbox_failed(std::int64_t id, const std::string& error, bool final,
                           std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
+  write_outcome(OutboxOutcome{id, false, error, final, now_ms});
+}
+
+void Store::write_outcome(const OutboxOutcome& o) {
+  if (o.sent) {
+    Stmt(db_->cached("UPDATE outbox SET status = 'sent', sent_ms = ?, attempts = attempts + 1, "
+                     "last_error = '' WHERE id = ?"))
+        .bind_all(o.at_ms, o.id)
+        .run();
+    return;
+  }
   Stmt(db_->cached("UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, "
                    "claimed_ms = ? WHERE id = ?"))
-      .bind_all(std::string(final ? "failed" : "pending"), error, now_ms, id)
+      .bind_all(std::string(o.final ? "failed" : "pending"), o.error, o.at_ms, o.id)
       .run();
 }
 

@@ -169,8 +169,9 @@ TEST_CASE("Save & Invite reaches a real SMTP relay with its recipient and a UTF-
 }
 
 TEST_CASE("when the relay is down the invitation is retried, then the account shows Invitation Failed", "[mail]") {
+  const RefusingPort relay;  // bound, never listening: every connection is refused
   TestServerOptions options;
-  options.smtp_url = "smtp://127.0.0.1:" + std::to_string(free_port());  // nothing listens there
+  options.smtp_url = "smtp://127.0.0.1:" + std::to_string(relay.port());
   Enterprise e(options);
   import_numbers(e.s, e.token, 15554100000, 2);
   const AccountId a = add_account(e.s, e.token, e.root,
@@ -263,4 +264,63 @@ TEST_CASE("the outbox listing does not show link tokens", "[mail]") {
   const std::string body = listed.json["messages"][0]["body"].get<std::string>();
   CHECK(body.find(real) == std::string::npos);
   CHECK(body.find("/activate/…") != std::string::npos);
+}
+
+TEST_CASE("a delivery round records its messages together; a refused report does not hold back the others", "[mail]") {
+  Enterprise e{TestServerOptions{}};
+  const int n = 2 * server::DeliveryWorker::kRoundSize + 17;  // several rounds, the last one short
+  import_numbers(e.s, e.token, 15554600000, n);
+  std::string csv =
+      "firstname,lastname,email address or device,social_messaging,multiline_number,monitor_calls,"
+      "monitor_sms,forwarding_number,Language\n";
+  for (int i = 0; i < n; ++i) {
+    csv += "Ro,Und" + std::to_string(i) + ",round" + std::to_string(i) + "@example.com,No,,auto,on,,English\n";
+  }
+  auto upload = e.s.request("POST", "/api/batches?mode=import_and_invite&file_name=round.csv&org=" +
+                                        std::to_string(e.root.value),
+                            csv, e.token, "text/csv");
+  REQUIRE(upload.status == 201);
+  const std::int64_t version_before = e.s.service().version();
+
+  // Every invitation sent and recorded, round by round.
+  CHECK(e.s.deliver_all() == n + 1);  // and the batch summary
+  CHECK(outbox_files(e.s).size() == static_cast<std::size_t>(n + 1));
+  const auto sent = e.s.store().with_connection([](server::SqlConnection& db) {
+    return server::Stmt(db.cached("SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND attempts = 1"))
+        .scalar()
+        .value_or(-1);
+  });
+  CHECK(sent == n + 1);
+  e.s.service().read([&](const State& st) {
+    int invited = 0;
+    int sent_invitations = 0;
+    for (const auto& [id, a] : st.accounts()) invited += a.status == AccountStatus::kInvited;
+    for (const auto& [id, v] : st.invitations()) sent_invitations += v.status == InvitationStatus::kSent;
+    CHECK(invited == n);
+    CHECK(sent_invitations == n);
+    return 0;
+  });
+  // Each report is its own change, as pulls and replicas see them.
+  CHECK(e.s.service().version() > version_before + n - 1);
+  // What the store holds is what the service holds.
+  const State reloaded = e.s.store().load_state();
+  CHECK(e.s.service().read([&](const State& st) { return st.same_entities(reloaded); }));
+
+  // Straight through the service: a report the state refuses (its invitation is gone) is
+  // skipped and said; the round's other report and every outcome still land.
+  const auto [live, gone] = e.s.service().read([](const State& st) {
+    return std::pair{st.invitations().begin()->first, InvitationId(999999)};
+  });
+  const auto results = e.s.service().record_deliveries(
+      {RecordInvitationFailed{gone, "relay said no"}, RecordInvitationFailed{live, "relay said no"}},
+      {server::OutboxOutcome{1, false, "relay said no", true, e.s.clock().now_ms()}});
+  REQUIRE(results.size() == 2);
+  CHECK_FALSE(results[0]);
+  CHECK(results[1]);
+  CHECK(e.s.service().read([live = live](const State& st) { return st.invitation(live)->status; }) ==
+        InvitationStatus::kFailed);
+  CHECK(e.s.store().with_connection([](server::SqlConnection& db) {
+    server::Stmt st(db.cached("SELECT status FROM outbox WHERE id = 1"));
+    return st.step() ? st.col_text(0) : std::string();
+  }) == "failed");
 }

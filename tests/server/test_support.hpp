@@ -452,6 +452,31 @@ inline std::string raw_exchange(int port, const std::string& raw, int timeout_ms
   return answer;
 }
 
+// A loopback port held bound but never listening for the life of the object: connecting to it
+// is refused, and no other socket (a test server binding port 0, an outgoing connection picking
+// its source port) can take it meanwhile, as could happen with a port merely found free.
+class RefusingPort {
+ public:
+  RefusingPort() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = 0;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~RefusingPort() { ::close(fd_); }
+  RefusingPort(const RefusingPort&) = delete;
+  RefusingPort& operator=(const RefusingPort&) = delete;
+  int port() const { return port_; }
+
+ private:
+  int fd_;
+  int port_ = 0;
+};
+
 // A loopback TCP port nothing listens on at the moment of the call.
 inline int free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
