@@ -18,3 +18,17 @@ for (const name of Object.keys(n)) {
   console.log(`${name.padEnd(26)} ${a.median_ms.toFixed(1).padStart(10)} ${a.mb_per_s.toFixed(1).padStart(7)} ${(b.median_ms ?? NaN).toFixed(1).padStart(9)} ${(b.mb_per_s ?? NaN).toFixed(1).padStart(7)} ${ratio.toFixed(2).padStart(12)}  ${targets[name] || ""}`);
 }
 JS
+
+# The server end to end over HTTP on loopback (native only): API import & invite with mail
+# delivery, keep-alive reads, and sync (snapshot pull of 100 000 accounts, 10 000-command push).
+echo
+build/bench/linedesk_bench_server | node -e '
+const rows = require("fs").readFileSync(0, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const targets = { api_import_and_invite_1000_delivered: "< 300 ms", sync_push_10000_commands: "< 2000 ms",
+                  sync_pull_snapshot_100k_text: "< 1500 ms in the browser with the WASM decode" };
+console.log(`${"server benchmark".padEnd(38)} ${"median ms".padStart(10)}  details  target`);
+for (const r of rows) {
+  const { name, median_ms, ...rest } = r;
+  const details = Object.entries(rest).map(([k, v]) => `${k}=${v}`).join(" ");
+  console.log(`${name.padEnd(38)} ${(median_ms ?? NaN).toFixed(1).padStart(10)}  ${details}  ${targets[name] || ""}`);
+}'
