@@ -4,6 +4,10 @@
 #include <cstring>
 
 namespace linedesk::client {
+namespace {
+constexpr const char* kSavedLocally = "Saved on this device; it syncs when the server can be reached.";
+}  // namespace
+
 
 App::App(AppServices services)
     : services_(std::move(services)), api_(services_.http), sync_(services_.http, services_.store) {
@@ -70,6 +74,10 @@ void App::frame(const Ui& ui) {
     case Phase::kFirstSync:
     case Phase::kReady: {
       if (sync_.status().session_expired && !session_) return;
+      // A change saved on this device reads as synced once the server has it.
+      if (shell_.notice == kSavedLocally && sync_.status().pending == 0 && sync_.status().online) {
+        shell_.notice = "Saved and synced with the server.";
+      }
       ShellView view{&*session_, &sync_.replica(), &sync_.status(), now};
       handle(draw_shell(ui, view, shell_));
       return;
@@ -81,8 +89,7 @@ void App::handle(const ShellIntents& intents) {
   const TimestampMs now = services_.now();
   if (intents.create_org) {
     auto r = sync_.submit(*intents.create_org, now, [this](bool ok) {
-      shell_.notice = ok ? "Saved on this device; it syncs when the server can be reached."
-                         : "This device could not save the change.";
+      shell_.notice = ok ? kSavedLocally : "This device could not save the change.";
     });
     if (!r) {
       shell_.form_error = r.error().message;
@@ -93,11 +100,19 @@ void App::handle(const ShellIntents& intents) {
     }
   }
   if (intents.resubmit) {
-    if (auto r = sync_.resubmit(*intents.resubmit, std::nullopt, now); !r) {
-      shell_.form_error = r.error().message;
+    // Refused again locally (the edit did not fix it): the issue stays, with the reason.
+    if (auto r = sync_.resubmit(*intents.resubmit, intents.resubmit_edited, now); !r) {
+      shell_.issue_error = r.error().message;
+    } else {
+      shell_.issue_error.clear();
+      shell_.editing_issue.reset();
     }
   }
-  if (intents.discard) sync_.discard(*intents.discard);
+  if (intents.discard) {
+    sync_.discard(*intents.discard);
+    shell_.issue_error.clear();
+    shell_.editing_issue.reset();
+  }
   if (intents.sign_in_again) {
     // Keep the replica and its queue; only the token is renewed.
     std::snprintf(login_.email, sizeof login_.email, "%s", session_->admin.email.c_str());

@@ -1,6 +1,7 @@
 // Header bar, sync issues and the organization overview of the signed-in console.
 #include "shell_screen.hpp"
 
+#include <cstdio>
 #include <cstring>
 
 #include "view_text.hpp"
@@ -31,8 +32,13 @@ void draw_org_node(const State& st, OrgId id, OrgId& selected) {
   ImGui::TreePop();
 }
 
-const char* command_title(const Command& c) {
-  return std::visit([](const auto& a) { return std::decay_t<decltype(a)>::kName.data(); }, c.args);
+// One line naming a refused change for the Sync issues panel.
+std::string issue_summary(const State& st, const Command& c) {
+  if (const auto* o = std::get_if<CreateOrg>(&c.args)) {
+    const Organization* parent = st.org(o->parent);
+    return "New sub-organization \"" + o->name + "\"" + (parent ? " under " + parent->name : std::string());
+  }
+  return std::visit([](const auto& a) { return std::string(std::decay_t<decltype(a)>::kName); }, c.args);
 }
 
 }  // namespace
@@ -151,19 +157,46 @@ ShellIntents draw_shell(const Ui& ui, const ShellView& view, ShellState& state) 
 
   // Sync issues: commands the server refused, with its reason.
   if (state.issues_open) {
-    ImGui::SetNextWindowSize(ImVec2(ui.px(560.f), 0.f), ImGuiCond_Appearing);
+    // Fits its content (an edit form opens inside it), up to most of the window's height.
+    ImGui::SetNextWindowSizeConstraints(ImVec2(ui.px(560.f), 0.f),
+                                        ImVec2(ui.px(560.f), vp->WorkSize.y * 0.8f));
     ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + ui.px(90.f)),
                             ImGuiCond_Appearing, ImVec2(0.5f, 0.f));
-    if (ImGui::Begin("Sync issues", &state.issues_open, ImGuiWindowFlags_NoCollapse)) {
+    if (ImGui::Begin("Sync issues", &state.issues_open,
+                     ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize)) {
       if (view.replica->issues().empty()) widgets::muted_text("Nothing waits for you.");
+      widgets::error_text(state.issue_error);
       for (const SyncIssue& issue : view.replica->issues()) {
         ImGui::PushID(static_cast<int>(issue.seq));
         ImGui::Separator();
-        ImGui::Text("%s", command_title(issue.command));
+        ImGui::TextUnformatted(issue_summary(st, issue.command).c_str());
+        widgets::muted_text(("Made " + ago(issue.queued_ms, view.now) + "; the server refused it:").c_str());
         widgets::error_text(issue.error.message);
-        if (ImGui::Button("Resubmit")) intents.resubmit = issue.seq;
-        ImGui::SameLine();
-        if (ImGui::Button("Discard")) intents.discard = issue.seq;
+        const auto* create = std::get_if<CreateOrg>(&issue.command.args);
+        if (create && state.editing_issue == issue.seq) {
+          // Edit: the fields the refusal is about, then send it again as a new change.
+          const bool enter = widgets::labeled_input("New name", state.edit_name, sizeof state.edit_name,
+                                                    ImGuiInputTextFlags_EnterReturnsTrue |
+                                                        ImGuiInputTextFlags_AutoSelectAll,
+                                                    ui.px(300.f));
+          if ((ImGui::Button("Resubmit edited") || enter) && state.edit_name[0]) {
+            CreateOrg edited = *create;
+            edited.name = state.edit_name;
+            intents.resubmit = issue.seq;
+            intents.resubmit_edited = edited;
+          }
+          ImGui::SameLine();
+          if (ImGui::Button("Cancel")) state.editing_issue.reset();
+        } else {
+          if (create && ImGui::Button("Edit & resubmit")) {
+            state.editing_issue = issue.seq;
+            std::snprintf(state.edit_name, sizeof state.edit_name, "%s", create->name.c_str());
+          }
+          if (create) ImGui::SameLine();
+          if (ImGui::Button("Resubmit as is")) intents.resubmit = issue.seq;
+          ImGui::SameLine();
+          if (ImGui::Button("Discard")) intents.discard = issue.seq;
+        }
         ImGui::PopID();
       }
     }

@@ -20,6 +20,11 @@ struct ShellState {
   OrgId new_org_parent;
   std::string form_error;
   std::string notice;  // e.g. "Saved on this device; waiting to sync."
+  // Sync issues: the refused command being edited before it is sent again, and the answer
+  // to the last resubmit (shown in the panel, where the administrator is looking).
+  std::optional<std::int64_t> editing_issue;
+  char edit_name[128] = {};
+  std::string issue_error;
 };
 
 struct ShellView {
@@ -34,6 +39,7 @@ struct ShellIntents {
   bool sign_in_again = false;
   std::optional<CreateOrg> create_org;
   std::optional<std::int64_t> resubmit;
+  std::optional<CommandArgs> resubmit_edited;  // with `resubmit`: the command as edited
   std::optional<std::int64_t> discard;
 };
 

@@ -3,7 +3,7 @@
 // start the server, the edit syncs, and a second browser sees it confirmed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, openConsole, orgName } from "./harness.mjs";
+import { startServer, launchBrowser, openConsole, orgName, admin } from "./harness.mjs";
 
 let server;
 let browser;
@@ -77,4 +77,44 @@ test("a second tab offers to take over and the first one steps aside", async () 
   await first.waitForSelector("#ld-elsewhere:not([hidden])");
   assert.match(await first.textContent("#ld-elsewhere p"), /moved to another tab/);
   await context.close();
+});
+
+test("a change the server refuses is listed under Sync issues, edited there and sent again", async () => {
+  const ui = await openConsole(browser, server.url);
+  await ui.signIn();
+  await ui.waitForItem(`${orgName}###org_picker`);
+  await ui.waitForState("s.screen === 'main' && s.online && s.version > 0");
+
+  // This browser goes offline and creates "Twin Team"; meanwhile another administrator's
+  // script creates a sibling of the same name on the server.
+  await ui.page.context().setOffline(true);
+  await ui.fill("Sub-organization name", "Twin Team");
+  await ui.click("Create");
+  await ui.waitForState("s.pending === 1 && !s.saving");
+  const login = await fetch(new URL("/api/login", server.url), {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: admin.email, password: admin.password }) });
+  const { token } = await login.json();
+  const orgs = await (await fetch(new URL("/api/orgs", server.url), { headers: { Authorization: `Bearer ${token}` } })).json();
+  const made = await fetch(new URL("/api/orgs", server.url), {
+    method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ parent: orgs.root, name: "Twin Team" }) });
+  assert.equal(made.status, 201);
+
+  // Back online: the push is refused with the server's reason, and nothing is lost.
+  await ui.page.context().setOffline(false);
+  await ui.waitForState("s.issues === 1 && s.pending === 0", 30000);
+  await ui.click("1 sync issue###sync_issues");
+  await ui.waitForItem("Edit & resubmit");
+  await ui.screenshot("sync-issue-listed");
+  await ui.click("Edit & resubmit");
+  await ui.fill("New name", "Twin Team West");
+  await ui.click("Resubmit edited");
+  await ui.waitForState("s.issues === 0 && s.pending === 0 && s.online", 30000);
+  await ui.screenshot("sync-issue-resubmitted");
+  await ui.waitForItem("Twin Team West");
+  await ui.screenshot("sync-issue-resubmitted");
+  const after = await (await fetch(new URL("/api/orgs", server.url), { headers: { Authorization: `Bearer ${token}` } })).text();
+  assert.match(after, /Twin Team West/);
+  await ui.page.context().close();
 });
