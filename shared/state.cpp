@@ -2,6 +2,7 @@
 #include "state.hpp"
 
 #include <algorithm>
+#include <atomic>
 
 #include "text.hpp"
 
@@ -157,7 +158,12 @@ void State::index_account(const Account& a) {
   if (claims_pool(a)) ++pools_[a.org].claims;
 }
 
+namespace {
+std::atomic<std::uint64_t> g_revisions{0};
+}  // namespace
+
 void State::put(const Entity& e) {
+  revision_ = ++g_revisions;
   std::visit(
       [this](const auto& v) {
         using T = std::decay_t<decltype(v)>;
@@ -194,6 +200,7 @@ void State::put(const Entity& e) {
 }
 
 void State::erase(const Tombstone& t) {
+  revision_ = ++g_revisions;
   switch (t.kind) {
     case EntityKind::kOrganization:
       orgs_.erase(OrgId(t.id));

@@ -86,6 +86,10 @@ class State {
 
   // The server change sequence this state reflects (0 for a state built locally).
   std::int64_t version = 0;
+  // Changes with every put and erase, to a value no other state of the process has had (a
+  // state rebuilt from a snapshot never repeats an old one): views derived from the state (a
+  // filtered, sorted table) are rebuilt only when it moved.
+  std::uint64_t revision() const { return revision_; }
 
   // Compares entities only (not version).
   bool same_entities(const State& other) const;
@@ -96,6 +100,7 @@ class State {
   void unindex_account(const Account& a);
   void index_account(const Account& a);
 
+  std::uint64_t revision_ = 0;
   OrgTree orgs_;
   std::unordered_map<AdminId, Administrator> admins_;
   std::unordered_map<RoleId, Role> roles_;
