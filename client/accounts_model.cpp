@@ -116,7 +116,8 @@ std::vector<AccountId> AccountsTable::selection(const State& st) const {
   for (AccountId id : selected_) {
     if (!listed.count(id) && st.account(id)) hidden.push_back(id);
   }
-  std::sort(hidden.begin(), hidden.end(), [](AccountId a, AccountId b) { return a.value < b.value; });
+  std::sort(hidden.begin(), hidden.end(),
+            [](AccountId a, AccountId b) { return a.value < b.value; });
   out.insert(out.end(), hidden.begin(), hidden.end());
   return out;
 }
@@ -127,7 +128,9 @@ void AccountsTable::prune(const State& st) {
   }
 }
 
-std::string status_label(AccountStatus s) { return std::string(account_status_label(s)); }
+std::string status_label(AccountStatus s) {
+  return std::string(account_status_label(s));
+}
 
 std::string number_state_text(const State& st, const Account& a) {
   if (a.number.empty()) return {};
@@ -204,7 +207,8 @@ std::vector<const PermissionGroup*> usable_groups(const State& st, OrgId org) {
 
 std::optional<Error> move_refusal(const State& st, AdminId actor, TimestampMs now,
                                   const std::vector<AccountId>& accounts, OrgId destination) {
-  if (accounts.empty()) return make_error("empty_selection", "accounts", "Select the accounts to move first.");
+  if (accounts.empty())
+    return make_error("empty_selection", "accounts", "Select the accounts to move first.");
   const Context ctx{actor, now, 0, false};
   auto r = validate(st, ctx, MoveAccounts{accounts, destination});
   if (!r) return r.error();
@@ -220,7 +224,8 @@ std::size_t resend_count(const State& st, const std::vector<AccountId>& selectio
   return n;
 }
 
-ImportPreview preview_import(const State& st, AdminId actor, TimestampMs now, const ImportBatch& batch) {
+ImportPreview preview_import(const State& st, AdminId actor, TimestampMs now,
+                             const ImportBatch& batch) {
   ImportPreview p;
   ImportBatch dry = batch;
   dry.dry_run = true;
@@ -233,9 +238,15 @@ ImportPreview preview_import(const State& st, AdminId actor, TimestampMs now, co
   if (r->report) p.report = *r->report;
   for (const BatchRowResult& row : p.report.rows) {
     switch (row.status) {
-      case RowStatus::kOk: ++p.ok; break;
-      case RowStatus::kFailed: ++p.failed; break;
-      case RowStatus::kSkipped: ++p.skipped; break;
+      case RowStatus::kOk:
+        ++p.ok;
+        break;
+      case RowStatus::kFailed:
+        ++p.failed;
+        break;
+      case RowStatus::kSkipped:
+        ++p.skipped;
+        break;
     }
   }
   p.report_csv = batch_report_csv(p.report, true);
@@ -251,7 +262,8 @@ std::string report_file_name(const std::string& uploaded_name) {
   std::string base = uploaded_name.empty() ? std::string("batch") : uploaded_name;
   if (base.size() > 4) {
     std::string ext = base.substr(base.size() - 4);
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
     if (ext == ".csv") base.resize(base.size() - 4);
   }
   return base + "-report.csv";

@@ -115,7 +115,8 @@ struct ImportPreview {
   int ok = 0, failed = 0, skipped = 0;
   std::string report_csv;  // the dry run's report, each row with its outcome and reason
 };
-ImportPreview preview_import(const State& st, AdminId actor, TimestampMs now, const ImportBatch& batch);
+ImportPreview preview_import(const State& st, AdminId actor, TimestampMs now,
+                             const ImportBatch& batch);
 
 // "accounts-Acme Corp.csv", "roster-report.csv": names the browser saves downloads under.
 std::string accounts_file_name(const State& st, OrgId org);

@@ -78,11 +78,39 @@ void App::frame(const Ui& ui) {
       if (shell_.notice == kSavedLocally && sync_.status().pending == 0 && sync_.status().online) {
         shell_.notice = "Saved and synced with the server.";
       }
-      ShellView view{&*session_, &sync_.replica(), &sync_.status(), now};
+      AccountsContext accounts = accounts_context(now);
+      ShellView view{&*session_, &sync_.replica(), &sync_.status(), now, &accounts};
       handle(draw_shell(ui, view, shell_));
       return;
     }
   }
+}
+
+AccountsContext App::accounts_context(TimestampMs now) {
+  AccountsContext c;
+  c.replica = &sync_.replica();
+  c.admin = &session_->admin;
+  c.org = shell_.working_org.valid() ? shell_.working_org : session_->admin.org;
+  c.now = now;
+  c.online = sync_.status().online;
+  c.submit = [this, now](CommandArgs args, std::string* uuid) {
+    auto r = sync_.submit(std::move(args), now);
+    if (r && uuid && !sync_.replica().pending().empty()) *uuid = sync_.replica().pending().back().command.uuid;
+    return r;
+  };
+  c.download = services_.download;
+  c.pick_file = services_.pick_file;
+  c.perf_now = services_.perf_now;
+  c.fetch = [this](const std::string& path, std::function<void(int, const std::string&)> done) {
+    services_.http.request("GET", path, "", session_ ? session_->token : std::string(),
+                           [done](const HttpResponse& res) { done(res.status, res.body); });
+  };
+  return c;
+}
+
+void App::file_chosen(const std::string& name, std::string text) {
+  if (phase_ != Phase::kReady || !session_) return;
+  shell_.accounts.file_chosen(name, std::move(text), accounts_context(services_.now()));
 }
 
 void App::handle(const ShellIntents& intents) {

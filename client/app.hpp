@@ -20,6 +20,11 @@ struct AppServices {
   ReplicaStore& store;
   std::function<std::string()> random_id;  // client ids and command UUIDs
   std::function<TimestampMs()> now;
+  // Hands a file to the browser as a download.
+  std::function<void(const std::string& name, const std::string& text)> download;
+  // Opens the browser's file picker; the file comes back through App::file_chosen.
+  std::function<void()> pick_file;
+  std::function<double()> perf_now;  // a monotonic clock in ms
 };
 
 class App {
@@ -34,6 +39,10 @@ class App {
   // "loading", "login", "syncing" (first snapshot) or "main": for the test hook.
   const char* screen() const;
   const SyncEngine& sync() const { return sync_; }
+  // The file the administrator picked for Multiple Accounts.
+  void file_chosen(const std::string& name, std::string text);
+  // The Accounts screen's state, for the test hook.
+  Json accounts_test_state() const { return client::accounts_test_state(shell_.accounts); }
 
  private:
   enum class Phase { kLoading, kSignIn, kFirstSync, kReady };
@@ -42,6 +51,7 @@ class App {
   void begin(const SessionInfo& session, std::unique_ptr<Replica> replica, bool fresh);
   void logout();
   void handle(const ShellIntents& intents);
+  AccountsContext accounts_context(TimestampMs now);
 
   AppServices services_;
   ApiClient api_;

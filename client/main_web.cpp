@@ -30,13 +30,24 @@ std::string random_id() {
   return out;
 }
 
+void download(const std::string& name, const std::string& text) {
+  EM_ASM({ window.linedeskPlatform.download(UTF8ToString($0), UTF8ToString($1)); }, name.c_str(), text.c_str());
+}
+
+struct Runtime;
+void pick_file(Runtime* rt) {
+  EM_ASM({ window.linedeskPlatform.pickFile($0); }, rt);
+}
+
 // Everything the console owns; JavaScript holds a pointer to it, not a global.
 struct Runtime {
   PlatformWeb platform;
   TestHook hook;
   HttpWeb http;
   ReplicaStoreWeb store{this};
-  App app{AppServices{http, store, random_id, [] { return static_cast<TimestampMs>(EM_ASM_DOUBLE({ return Date.now(); })); }}};
+  App app{AppServices{http, store, random_id,
+                      [] { return static_cast<TimestampMs>(EM_ASM_DOUBLE({ return Date.now(); })); },
+                      download, [this] { pick_file(this); }, [] { return emscripten_get_now(); }}};
   std::string scratch;  // answers handed to JavaScript live here until the next call
 };
 
@@ -64,6 +75,10 @@ EMSCRIPTEN_KEEPALIVE void ld_wheel(Runtime* rt, double dx, double dy, int mode) 
   rt->platform.on_wheel(dx, dy, mode);
 }
 EMSCRIPTEN_KEEPALIVE void ld_paste(Runtime* rt, const char* utf8) { rt->platform.on_paste(utf8); }
+// The file picked for Multiple Accounts (web/linedesk_web.js reads it as UTF-8 text).
+EMSCRIPTEN_KEEPALIVE void ld_file_chosen(Runtime* rt, const char* name, const char* text) {
+  rt->app.file_chosen(name, text);
+}
 EMSCRIPTEN_KEEPALIVE void ld_store_done(Runtime* rt, int id, int ok, const char* text) {
   rt->store.on_done(id, ok != 0, text);
 }
@@ -89,7 +104,8 @@ EMSCRIPTEN_KEEPALIVE const char* ld_test_state(Runtime* rt) {
                                {"active", rt->hook.active_label()},
                                {"dpr", rt->platform.dpr()},
                                {"display_w", io.DisplaySize.x},
-                               {"display_h", io.DisplaySize.y}}
+                               {"display_h", io.DisplaySize.y},
+                               {"accounts", rt->app.accounts_test_state()}}
                     .dump();
   return rt->scratch.c_str();
 }

@@ -125,33 +125,46 @@ ShellIntents draw_shell(const Ui& ui, const ShellView& view, ShellState& state) 
   ImGui::PopStyleVar(2);
   ImGui::PopStyleColor(5);
 
-  // Body: the organization tree and a form for a new sub-organization.
+  // Body: tabs for the organizations (tree and a new sub-organization), accounts and reports.
   ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, vp->WorkPos.y + header_h));
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, vp->WorkSize.y - header_h));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.f);
   ImGui::Begin("Body", nullptr, fixed);
-  ImGui::PushFont(ui.title);
-  ImGui::TextUnformatted("Organizations");
-  ImGui::PopFont();
-  if (st.orgs().size() == 0) {
-    widgets::muted_text("Loading the organizations from the server…");
-  } else {
-    const Organization* parent = st.org(state.new_org_parent);
-    widgets::muted_text(("New sub-organization under " + (parent ? parent->name : std::string())).c_str());
-    const bool enter = widgets::labeled_input("Sub-organization name", state.new_org_name,
-                                              sizeof state.new_org_name,
-                                              ImGuiInputTextFlags_EnterReturnsTrue, ui.px(320.f));
-    ImGui::SameLine();
-    if ((ImGui::Button("Create") || enter) && state.new_org_name[0]) {
-      intents.create_org = CreateOrg{state.new_org_parent, state.new_org_name, ""};
+  const bool tabs = ImGui::BeginTabBar("main_tabs");
+  if (tabs && ImGui::BeginTabItem("Organizations")) {
+    if (st.orgs().size() == 0) {
+      widgets::muted_text("Loading the organizations from the server…");
+    } else {
+      const Organization* parent = st.org(state.new_org_parent);
+      widgets::muted_text(
+          ("New sub-organization under " + (parent ? parent->name : std::string())).c_str());
+      const bool enter = widgets::labeled_input("Sub-organization name", state.new_org_name,
+                                                sizeof state.new_org_name,
+                                                ImGuiInputTextFlags_EnterReturnsTrue, ui.px(320.f));
+      ImGui::SameLine();
+      if ((ImGui::Button("Create") || enter) && state.new_org_name[0]) {
+        intents.create_org = CreateOrg{state.new_org_parent, state.new_org_name, ""};
+      }
+      widgets::error_text(state.form_error);
+      if (!state.notice.empty()) widgets::muted_text(state.notice.c_str());
+      ImGui::Separator();
+      OrgId selected = state.new_org_parent;
+      draw_org_node(st, admin.org, selected);
+      state.new_org_parent = selected;
     }
-    widgets::error_text(state.form_error);
-    if (!state.notice.empty()) widgets::muted_text(state.notice.c_str());
-    ImGui::Separator();
-    OrgId selected = state.new_org_parent;
-    draw_org_node(st, admin.org, selected);
-    state.new_org_parent = selected;
+    ImGui::EndTabItem();
   }
+  if (tabs && view.accounts && ImGui::BeginTabItem("Accounts")) {
+    view.accounts->org = state.working_org;
+    draw_accounts(ui, *view.accounts, state.accounts);
+    ImGui::EndTabItem();
+  }
+  if (tabs && view.accounts && ImGui::BeginTabItem("Reports")) {
+    view.accounts->org = state.working_org;
+    draw_batches(ui, *view.accounts, state.accounts);
+    ImGui::EndTabItem();
+  }
+  if (tabs) ImGui::EndTabBar();
   ImGui::End();
   ImGui::PopStyleVar();
 

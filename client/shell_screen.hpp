@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "accounts_screen.hpp"
 #include "shared/replica.hpp"
 #include "sync_engine.hpp"
 #include "ui.hpp"
@@ -25,6 +26,7 @@ struct ShellState {
   std::optional<std::int64_t> editing_issue;
   char edit_name[128] = {};
   std::string issue_error;
+  AccountsState accounts;
 };
 
 struct ShellView {
@@ -32,6 +34,7 @@ struct ShellView {
   const Replica* replica = nullptr;
   const SyncStatus* status = nullptr;
   TimestampMs now = 0;
+  AccountsContext* accounts = nullptr;  // what the Accounts and Reports tabs may ask for
 };
 
 struct ShellIntents {

@@ -43,8 +43,11 @@ void TestHook::on_item_add(ImGuiContext* ctx, const ImRect& bb, ImGuiID id) {
 }
 
 void TestHook::on_item_info(ImGuiID id, const char* label) {
-  auto it = current_.find(id);
-  if (it != current_.end() && label) it->second.label = label;
+  if (!label) return;
+  // Most widgets announce their label after adding the item; tab items announce it before.
+  ItemRecord& rec = current_[id];
+  rec.id = id;
+  rec.label = label;
 }
 
 std::string TestHook::active_label() const {

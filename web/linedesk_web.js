@@ -71,6 +71,44 @@ window.linedeskPlatform = (() => {
     if (navigator.clipboard) navigator.clipboard.writeText(t).catch(() => {});
   }
 
+  // A file the console made (CSV) saved through the browser's own download.
+  function download(name, textContent) {
+    const blob = new Blob([textContent], { type: "text/csv;charset=utf-8" });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+
+  // The browser's file picker for a CSV; its text goes to C++ (heap-allocated: files are large).
+  function pickFile(runtime) {
+    const input = document.createElement("input");
+    input.type = "file";
+    input.accept = ".csv,text/csv";
+    input.style.display = "none";
+    input.addEventListener("change", async () => {
+      const file = input.files && input.files[0];
+      input.remove();
+      if (!file) return;
+      const body = await file.text();
+      const put = (s) => {
+        const n = lengthBytesUTF8(s) + 1;
+        const p = Module._malloc(n);
+        stringToUTF8(s, p, n);
+        return p;
+      };
+      const np = put(file.name);
+      const tp = put(body);
+      try { Module._ld_file_chosen(runtime, np, tp); } finally { Module._free(np); Module._free(tp); }
+    });
+    document.body.appendChild(input);
+    input.click();
+  }
+
   function fail(message) {
     let s = document.getElementById("ld-status");
     if (!s) {
@@ -105,7 +143,7 @@ window.linedeskPlatform = (() => {
     };
   }
 
-  return { attach, setTextInput, setCursor, copyText, fail };
+  return { attach, setTextInput, setCursor, copyText, fail, download, pickFile };
 })();
 
 // The replica on this device (IndexedDB "linedesk"): "meta" holds the session, the queue and

@@ -127,9 +127,15 @@ export class ConsoleDriver {
     await this.waitFor(([s, k]) => window.linedesk.state().frames >= s + k, [start, n]);
   }
 
+  // As a person clicks: the pointer arrives, then the button goes down and up in later frames
+  // (ImGui's tabs act on the press, and need the hover of the frame before).
   async click(label) {
     const r = await this.waitForItem(label);
-    await this.page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+    await this.page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
+    await this.frames(1);
+    await this.page.mouse.down();
+    await this.frames(1);
+    await this.page.mouse.up();
     await this.frames(2);
   }
   // Clicks a text field by its label and waits until ImGui edits it, then types.

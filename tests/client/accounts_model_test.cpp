@@ -31,12 +31,18 @@ std::string roster(int rows, int bad_every = 0) {
     for (std::size_t c = 0; c < cols.size(); ++c) {
       if (c) csv += ",";
       const std::string& col = cols[c];
-      if (col == "firstname") csv += "First" + std::to_string(i);
-      else if (col == "lastname") csv += "Last";
-      else if (col == "email address or device") csv += bad ? "not-an-address" : "user" + std::to_string(i) + "@example.com";
-      else if (col == "social_messaging") csv += "No";
-      else if (col == "monitor_calls") csv += "off";
-      else if (col == "monitor_sms") csv += "off";
+      if (col == "firstname")
+        csv += "First" + std::to_string(i);
+      else if (col == "lastname")
+        csv += "Last";
+      else if (col == "email address or device")
+        csv += bad ? "not-an-address" : "user" + std::to_string(i) + "@example.com";
+      else if (col == "social_messaging")
+        csv += "No";
+      else if (col == "monitor_calls")
+        csv += "off";
+      else if (col == "monitor_sms")
+        csv += "off";
     }
     csv += "\n";
   }
@@ -102,7 +108,8 @@ TEST_CASE("typing narrows the previous rows and gives what a full search gives")
   CHECK(ids_of(e.state, fresh.rows()) == std::vector<std::string>{"Jürgen"});
 }
 
-TEST_CASE("selection: check boxes, clicks with Ctrl and Shift, select all, deleted accounts drop out") {
+TEST_CASE(
+    "selection: check boxes, clicks with Ctrl and Shift, select all, deleted accounts drop out") {
   Enterprise e;
   for (const char* id : {"a", "b", "c", "d", "e"}) e.add_account(e.root, id);
   AccountsTable t;
@@ -167,7 +174,8 @@ TEST_CASE("the Single Account form becomes add_account; the core names the field
 TEST_CASE("feature toggles follow the organization's policies; number choices list the pool") {
   Enterprise e;
   CHECK_FALSE(feature_toggles(e.state, e.retail).social_messaging);
-  REQUIRE(e.run(e.root_admin, SetPolicy{e.root, std::string(policy::kSocialMessaging), Json(true)}));
+  REQUIRE(
+      e.run(e.root_admin, SetPolicy{e.root, std::string(policy::kSocialMessaging), Json(true)}));
   CHECK(feature_toggles(e.state, e.retail).social_messaging);  // inherited
   e.add_numbers(e.retail, 5);
   const NumberChoices c = number_choices(e.state, e.retail, 3);
@@ -195,7 +203,8 @@ TEST_CASE("a move without numbers in the destination is refused with the seed's 
 TEST_CASE("the Multiple Accounts dry run counts every row's outcome and changes nothing") {
   Enterprise e;
   const std::uint64_t before = e.state.revision();
-  const ImportBatch batch{e.root, PermGroupId(), BatchMode::kImport, "roster.csv", roster(100, 10), false};
+  const ImportBatch batch{e.root,       PermGroupId(),   BatchMode::kImport,
+                          "roster.csv", roster(100, 10), false};
   const ImportPreview p = preview_import(e.state, e.root_admin, e.now, batch);
   REQUIRE_FALSE(p.error);
   CHECK(p.ok == 90);

@@ -1,0 +1,209 @@
+// The Accounts screen in a real browser (seeds 000-003): Save & Invite reaches the outbox, a
+// 1000-row CSV with 20 errors is previewed, imported and reported, a move is refused while the
+// destination lacks numbers and then done, and the accounts download parses.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync, readFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startServer, launchBrowser, openConsole, orgName, admin } from "./harness.mjs";
+
+let server;
+let browser;
+let ui;
+let token;
+
+async function api(method, path, body) {
+  const res = await fetch(new URL(path, server.url), {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : null, text };
+}
+
+// RFC 4180 rows (quotes, doubled quotes, commas and line breaks inside quotes).
+function parseCsv(text) {
+  const rows = [];
+  let row = [], cell = "", quoted = false;
+  for (let i = 0; i < text.length; ++i) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; ++i; }
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { row.push(cell); cell = ""; }
+    else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") ++i;
+      row.push(cell); rows.push(row); row = []; cell = "";
+    } else cell += c;
+  }
+  if (cell !== "" || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+async function downloadOf(action) {
+  const [download] = await Promise.all([ui.page.waitForEvent("download", { timeout: 20000 }), action()]);
+  return { name: download.suggestedFilename(), text: readFileSync(await download.path(), "utf8") };
+}
+
+const accounts = () => ui.state().then((s) => s.accounts);
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  const login = await fetch(new URL("/api/login", server.url), {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: admin.email, password: admin.password }),
+  });
+  token = (await login.json()).token;
+  const entries = Array.from({ length: 30 }, (_, i) => ({ number: `+1555010${String(i).padStart(4, "0")}`, tag: "" }));
+  assert.equal((await api("POST", "/api/numbers/import", { entries })).status, 200);
+  ui = await openConsole(browser, server.url, { viewport: { width: 1400, height: 860 } });
+  await ui.signIn();
+  await ui.waitForState("s.screen === 'main' && s.online && s.version > 0");
+  await ui.click("Accounts");
+  await ui.waitForItem("Add Account");
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.dispose();
+});
+
+test("a single account: field errors inline, then Save & Invite puts the invitation in the outbox", async () => {
+  await ui.click("Add Account");
+  await ui.waitForItem("Single Account");
+  await ui.fill("First Name", "Ada");
+  await ui.fill("Last Name", "Lovelace");
+  await ui.fill("Email or Device #", "ada@");
+  await ui.click("Save & Invite");
+  let st = await accounts();
+  assert.equal(st.form_error_field, "invite_address", JSON.stringify(st));
+  assert.equal(st.rows, 0);
+  await ui.screenshot("accounts-add-single-error");
+
+  await ui.fill("Email or Device #", "example.com");  // the field keeps "ada@": now a full address
+  await ui.click("Save & Invite");
+  await ui.waitForState("s.accounts.rows === 1 && s.pending === 0");
+  st = await accounts();
+  assert.match(st.notice, /Added Ada Lovelace and queued the invitation/);
+  // The server sends it: the outbox lists a message to Ada.
+  let outbox;
+  for (let i = 0; i < 50; ++i) {
+    outbox = (await api("GET", "/api/outbox")).json;
+    if (outbox.messages.some((m) => m.to === "ada@example.com")) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(outbox.messages.some((m) => m.to === "ada@example.com"), JSON.stringify(outbox));
+  const listed = (await api("GET", "/api/accounts?q=ada")).json;
+  assert.equal(listed.total, 1);
+  assert.equal(listed.accounts[0].status, "invited");
+  await ui.screenshot("accounts-table");
+});
+
+test("a 1000-row CSV with 20 errors: preview counts, Import, the report downloads, the batch is listed", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "linedesk-csv-"));
+  const file = join(dir, "roster.csv");
+  const lines = ["firstname,lastname,email address or device,social_messaging,multiline_number,monitor_calls,monitor_sms,forwarding_number,Language"];
+  const bad = new Set();
+  for (let i = 0; i < 1000; ++i) {
+    let row = [`First${i}`, `Last${i}`, `user${i}@example.com`, "No", "", "off", "off", "", "English"];
+    if (i % 50 === 7) {  // 20 rows, each with a different kind of mistake
+      bad.add(i);
+      const k = bad.size % 4;
+      if (k === 0) row[2] = `user${i}@`;
+      if (k === 1) row[3] = "Maybe";
+      if (k === 2) row[5] = "sometimes";
+      if (k === 3) row[8] = "Klingon";
+    }
+    lines.push(row.join(","));
+  }
+  writeFileSync(file, lines.join("\r\n") + "\r\n");
+
+  await ui.click("Add Account");
+  await ui.click("Multiple Accounts");
+  const [chooser] = await Promise.all([ui.page.waitForEvent("filechooser"), ui.click("Upload")]);
+  await chooser.setFiles(file);
+  await ui.waitForState("s.accounts.preview && s.accounts.preview.ok + s.accounts.preview.failed === 1000", 30000);
+  const st = await accounts();
+  assert.equal(st.preview.ok, 980);
+  assert.equal(st.preview.failed, 20);
+  assert.equal(st.preview.error, "");
+  await ui.screenshot("accounts-import-preview");
+
+  const report = await downloadOf(async () => {
+    await ui.click("Import");
+    await ui.waitForState("s.accounts.import && s.accounts.import.done", 30000);
+  });
+  const after = await accounts();
+  assert.equal(after.import.failed, false, JSON.stringify(after.import));
+  assert.equal(after.import.report_downloaded, true);
+  await ui.screenshot("accounts-import-done");
+  assert.equal(report.name, "roster-report.csv");
+  const rows = parseCsv(report.text);
+  const header = rows[0];
+  const status = header.indexOf("status"), reason = header.indexOf("reason");
+  assert.ok(status >= 0 && reason >= 0, header.join("|"));
+  const failed = rows.slice(1).filter((r) => r[status] === "failed");
+  assert.equal(failed.length, 20);
+  const klingon = failed.find((r) => r.includes("Klingon"));
+  assert.ok(klingon && /Language/i.test(klingon[reason]), JSON.stringify(klingon));
+  assert.equal(rows.slice(1).filter((r) => r[status] === "imported").length, 980);
+  assert.equal((await api("GET", "/api/accounts?limit=1")).json.total, 981);
+
+  await ui.click("Close");
+  await ui.click("Reports");
+  await ui.waitForItem("Download##roster.csv" + after.import.batch);
+  await ui.screenshot("reports-batches");
+  await ui.click("Accounts");
+});
+
+test("a move is refused while the destination lacks numbers, then done", async () => {
+  const orgs = (await api("GET", "/api/orgs")).json;
+  const made = await api("POST", "/api/orgs", { parent: orgs.root, name: "Empty Branch" });
+  assert.equal(made.status, 201, made.text);
+  const branch = made.json.result.org;
+  await ui.waitForState("s.pending === 0");
+  await ui.fill("Search", "ada@");
+  await ui.waitForState("s.accounts.rows === 1");
+  await ui.click("Ada Lovelace##row_ada@example.com");
+  assert.equal((await accounts()).selected, 1);
+  await ui.click("Move");
+  await ui.click("Empty Branch##pick");
+  await ui.waitForState("s.accounts.move_refusal !== ''");
+  assert.match((await accounts()).move_refusal,
+    /^Unable to move account\(s\)\. You do not have enough numbers available in the selected organization/);
+  await ui.screenshot("accounts-move-refused");
+
+  assert.equal((await api("POST", "/api/numbers/allocate", { to: branch, count: 2 })).status, 200);
+  await ui.waitForState("s.accounts.move_refusal === ''", 20000);
+  await ui.click("Move accounts");
+  await ui.waitForState("s.pending === 0 && /Moved 1 account/.test(s.accounts.notice)");
+  const ada = (await api("GET", "/api/accounts?q=ada")).json.accounts[0];
+  assert.equal(ada.org, branch);
+});
+
+test("Download gives every account of the organization as the seed's CSV", async () => {
+  const search = await ui.waitForItem("Search");
+  await ui.page.mouse.click(search.x + search.w / 2, search.y + search.h / 2);
+  await ui.waitFor((l) => window.linedesk.state().active === l, "Search");
+  await ui.page.keyboard.press("Control+A");
+  await ui.page.keyboard.press("Backspace");
+  await ui.waitForState("s.accounts.rows === 981");
+  const file = await downloadOf(() => ui.click("Download"));
+  assert.equal(file.name, `accounts-${orgName}.csv`);
+  const rows = parseCsv(file.text.replace(/^\uFEFF/, ""));
+  const at = rows.findIndex((r) => r.includes("Account ID") && r.includes("MultiLine status"));
+  assert.ok(at > 0, "a report preamble, then the header");
+  assert.ok(rows.slice(0, at).some((r) => r[0] === "Report name"));
+  const data = rows.slice(at + 1).filter((r) => r.length > 1);
+  assert.equal(data.length, 981);
+  const idCol = rows[at].indexOf("Account ID");
+  assert.ok(data.some((r) => r[idCol] === "ada@example.com"));
+  const activity = (await api("GET", "/api/reports/activity?action=download_accounts")).json;
+  assert.equal(activity.total, 1);
+  assert.equal(ui.errors.length, 0, ui.errors.join("\n"));
+});
