@@ -27,28 +27,17 @@ std::string trimmed(std::string_view s) {
 
 }  // namespace
 
-bool AccountsTable::refresh(const State& st, OrgId org, const AccountFilter& filter) {
-  if (built_ && revision_ == st.revision() && org_ == org && filter_ == filter) return false;
-  const std::string old_text = fold_text(trimmed(filter_.text));
+bool AccountsTable::refresh(const State& st, OrgId org, const AccountFilter& filter,
+                            std::size_t budget) {
+  const bool same_state = built_ && revision_ == st.revision() && org_ == org;
+  if (same_state && filter_ == filter && !searching_) return false;
+  const bool same_base = same_state && same_but_text(filter_, filter);
   const std::string new_text = fold_text(trimmed(filter.text));
-  const bool narrowing = built_ && revision_ == st.revision() && org_ == org &&
-                         same_but_text(filter_, filter) && !old_text.empty() &&
-                         new_text.size() > old_text.size() &&
-                         new_text.find(old_text) != std::string::npos;
-  if (narrowing) {
-    // More letters typed: only rows that matched before can match now, already in order.
-    std::vector<AccountId> kept;
-    kept.reserve(rows_.size());
-    for (AccountId id : rows_) {
-      const Account* a = st.account(id);
-      if (a && matches_text(*a, new_text)) kept.push_back(id);
-    }
-    rows_ = std::move(kept);
-  } else {
+  if (!same_base) {
+    // Everything but the text: sorted once, then searched as the administrator types.
     AccountQuery q;
     q.org = org;
     q.include_suborgs = filter.include_suborgs;
-    q.text = filter.text;
     q.status = filter.status;
     q.group = filter.group;
     q.number_state = filter.number_state;
@@ -57,31 +46,74 @@ bool AccountsTable::refresh(const State& st, OrgId org, const AccountFilter& fil
     q.descending = filter.descending;
     q.limit = 0;
     const AccountPage page = query_accounts(st, q);
-    rows_.clear();
-    rows_.reserve(page.rows.size());
-    for (const Account* a : page.rows) rows_.push_back(a->id);
+    base_.clear();
+    base_.reserve(page.rows.size());
+    for (const Account* a : page.rows) base_.push_back(a->id);
+    found_.clear();
+  }
+  if (!same_base || new_text != text_) {
+    const std::string old_text = text_;
+    const bool old_complete = same_base && !searching_;
+    text_ = new_text;
+    searching_ = false;
+    anchor_.reset();
+    if (new_text.empty()) {
+      rows_ = base_;
+    } else if (auto hit = found_.find(new_text); hit != found_.end()) {
+      rows_ = hit->second;  // searched before (a letter erased): no search at all
+    } else {
+      // More letters typed: only rows that matched before can match now. Otherwise the sorted
+      // base is searched. Either way the order stays and nothing is sorted again.
+      const bool narrowing = old_complete && !old_text.empty() &&
+                             new_text.find(old_text) != std::string::npos;
+      scan_source_ = narrowing ? rows_ : base_;
+      scan_pos_ = 0;
+      scan_out_.clear();
+      searching_ = true;
+    }
+  }
+  if (searching_) {
+    // At most `budget` accounts a call: a long search spreads over frames, its matches
+    // appearing as they are found.
+    const std::size_t end = budget == 0 ? scan_source_.size() : std::min(scan_source_.size(), scan_pos_ + budget);
+    for (; scan_pos_ < end; ++scan_pos_) {
+      const Account* a = st.account(scan_source_[scan_pos_]);
+      if (a && matches_text(*a, text_)) scan_out_.push_back(a->id);
+    }
+    if (scan_pos_ == scan_source_.size()) {
+      searching_ = false;
+      rows_ = std::move(scan_out_);
+      scan_out_.clear();
+      scan_source_.clear();
+      if (found_.size() >= 16) found_.clear();
+      found_[text_] = rows_;
+    }
   }
   built_ = true;
   revision_ = st.revision();
   org_ = org;
   filter_ = filter;
-  anchor_.reset();
   return true;
 }
 
+double AccountsTable::search_progress() const {
+  if (!searching_ || scan_source_.empty()) return 1.0;
+  return static_cast<double>(scan_pos_) / static_cast<double>(scan_source_.size());
+}
+
 void AccountsTable::toggle(std::size_t row) {
-  if (row >= rows_.size()) return;
-  const AccountId id = rows_[row];
+  if (row >= rows().size()) return;
+  const AccountId id = rows()[row];
   if (!selected_.erase(id)) selected_.insert(id);
   anchor_ = row;
 }
 
 void AccountsTable::click(std::size_t row, bool ctrl, bool shift) {
-  if (row >= rows_.size()) return;
-  if (shift && anchor_ && *anchor_ < rows_.size()) {
+  if (row >= rows().size()) return;
+  if (shift && anchor_ && *anchor_ < rows().size()) {
     const std::size_t lo = std::min(row, *anchor_), hi = std::max(row, *anchor_);
     if (!ctrl) selected_.clear();
-    for (std::size_t i = lo; i <= hi; ++i) selected_.insert(rows_[i]);
+    for (std::size_t i = lo; i <= hi; ++i) selected_.insert(rows()[i]);
     return;  // the anchor stays where the range started
   }
   if (ctrl) {
@@ -89,12 +121,12 @@ void AccountsTable::click(std::size_t row, bool ctrl, bool shift) {
     return;
   }
   selected_.clear();
-  selected_.insert(rows_[row]);
+  selected_.insert(rows()[row]);
   anchor_ = row;
 }
 
 void AccountsTable::select_all() {
-  for (AccountId id : rows_) selected_.insert(id);
+  for (AccountId id : rows()) selected_.insert(id);
 }
 
 void AccountsTable::clear_selection() {
@@ -106,7 +138,7 @@ std::vector<AccountId> AccountsTable::selection(const State& st) const {
   std::vector<AccountId> out;
   out.reserve(selected_.size());
   std::unordered_set<AccountId> listed;
-  for (AccountId id : rows_) {
+  for (AccountId id : rows()) {
     if (selected_.count(id) && st.account(id)) {
       out.push_back(id);
       listed.insert(id);

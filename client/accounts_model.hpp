@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -28,13 +29,18 @@ struct AccountFilter {
 };
 
 // The rows of the Accounts table and what the administrator selected. The rows are rebuilt
-// only when the state, the organization or the filter changed; typing more letters into the
-// search narrows the previous rows instead of searching everything again.
+// only when the state, the organization or the filter changed. The accounts matching the
+// filter without its text are sorted once; the search text only picks among them, and typing
+// more letters narrows the previous rows instead of searching everything again.
 class AccountsTable {
  public:
-  // Returns true when the rows were rebuilt.
-  bool refresh(const State& st, OrgId org, const AccountFilter& filter);
-  const std::vector<AccountId>& rows() const { return rows_; }
+  // Returns true when the rows changed. A text search looks at no more than `budget` accounts
+  // per call (0: no limit) and goes on at the next call; meanwhile rows() holds the matches
+  // found so far.
+  bool refresh(const State& st, OrgId org, const AccountFilter& filter, std::size_t budget = 0);
+  const std::vector<AccountId>& rows() const { return searching_ ? scan_out_ : rows_; }
+  bool searching() const { return searching_; }
+  double search_progress() const;  // 0..1 while searching
 
   bool is_selected(AccountId id) const { return selected_.count(id) > 0; }
   // A row's check box.
@@ -55,7 +61,16 @@ class AccountsTable {
   bool built_ = false;
   OrgId org_;
   AccountFilter filter_;
+  std::vector<AccountId> base_;  // the filter without its text, sorted
   std::vector<AccountId> rows_;
+  std::string text_;  // the folded search text rows_ answers
+  // A search under way: the rows it looks through, how far it got, what it found.
+  bool searching_ = false;
+  std::vector<AccountId> scan_source_;
+  std::size_t scan_pos_ = 0;
+  std::vector<AccountId> scan_out_;
+  // Answers for texts already searched on this base (erasing a letter costs nothing).
+  std::map<std::string, std::vector<AccountId>> found_;
   std::unordered_set<AccountId> selected_;
   std::optional<std::size_t> anchor_;
 };

@@ -831,12 +831,19 @@ void AccountsState::file_chosen(const std::string& name, std::string text,
 
 void draw_accounts(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
   const State& st = ctx.replica->view();
-  s.table.refresh(st, ctx.org, s.filter);
+  // A search through a large enterprise is spread over frames (about 10 000 accounts each) so
+  // typing never stalls the console.
+  s.table.refresh(st, ctx.org, s.filter, 10000);
   follow_import(ctx, s);
   draw_filters(ui, ctx, s);
   draw_actions(ctx, s);
   widgets::error_text(s.error);
-  if (!s.notice.empty()) widgets::muted_text(s.notice.c_str());
+  if (s.table.searching()) {
+    const std::string line = "Searching… " + std::to_string(static_cast<int>(s.table.search_progress() * 100)) + "%";
+    widgets::muted_text(line.c_str());
+  } else if (!s.notice.empty()) {
+    widgets::muted_text(s.notice.c_str());
+  }
   // Sort specs read in the table apply from the next frame's refresh.
   draw_table(ui, ctx, s);
   draw_add_window(ui, ctx, s);
@@ -847,6 +854,7 @@ void draw_accounts(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
 
 Json accounts_test_state(const AccountsState& s) {
   Json j{{"rows", s.table.rows().size()},
+         {"searching", s.table.searching()},
          {"selected", s.table.selected_count()},
          {"notice", s.notice},
          {"error", s.error},

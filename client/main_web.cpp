@@ -3,6 +3,7 @@
 #include <emscripten.h>
 
 #include <cstdlib>
+#include <vector>
 
 #include "app.hpp"
 #include "shared/json_io.hpp"
@@ -49,16 +50,21 @@ struct Runtime {
                       [] { return static_cast<TimestampMs>(EM_ASM_DOUBLE({ return Date.now(); })); },
                       download, [this] { pick_file(this); }, [] { return emscripten_get_now(); }}};
   std::string scratch;  // answers handed to JavaScript live here until the next call
+  // The page's own timing: how long each frame's work took (UI, sync, render submission), for
+  // the frame-time benchmark. Kept only in test mode.
+  std::vector<double> frame_ms;
 };
 
 namespace {
 
 void frame(void* arg) {
   auto* rt = static_cast<Runtime*>(arg);
+  const double t0 = emscripten_get_now();
   rt->hook.begin_frame();
   rt->platform.begin_frame();
   rt->app.frame(rt->platform.ui());
   rt->platform.end_frame();
+  if (rt->hook.enabled() && rt->frame_ms.size() < 100000) rt->frame_ms.push_back(emscripten_get_now() - t0);
 }
 
 }  // namespace
@@ -89,6 +95,12 @@ EMSCRIPTEN_KEEPALIVE const char* ld_test_items(Runtime* rt) {
 }
 EMSCRIPTEN_KEEPALIVE int ld_test_has_glyphs(Runtime* rt, const char* utf8) {
   return rt->platform.font_has_glyphs(utf8) ? 1 : 0;
+}
+// The frame times recorded since the last call, as a JSON array of ms; starts a new record.
+EMSCRIPTEN_KEEPALIVE const char* ld_test_frame_times(Runtime* rt) {
+  rt->scratch = linedesk::Json(rt->frame_ms).dump();
+  rt->frame_ms.clear();
+  return rt->scratch.c_str();
 }
 EMSCRIPTEN_KEEPALIVE const char* ld_test_state(Runtime* rt) {
   const ImGuiIO& io = ImGui::GetIO();

@@ -41,16 +41,31 @@ std::string param(const std::map<std::string, std::string>& p, const char* key) 
 
 }  // namespace
 
-bool matches_text(const Account& a, std::string_view folded_needle) {
-  std::string hay = a.first_name;
-  for (const std::string* f : {&a.last_name, &a.account_id, &a.invite_address, &a.number, &a.notes}) {
-    hay += '\x1f';
-    hay += *f;
+namespace {
+
+bool is_ascii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
   }
-  const std::string folded = fold_text(hay);
-  // The full name also matches across the space ("zoe mu").
-  return folded.find(folded_needle) != std::string::npos ||
-         fold_text(a.name()).find(folded_needle) != std::string::npos;
+  return true;
+}
+
+// One field: ASCII text is searched in place (folding ASCII is lower-casing); other text is
+// folded first. Same answer either way, without an allocation for the common case.
+bool field_matches(std::string_view field, std::string_view folded_needle) {
+  if (is_ascii(field)) return contains_folded(field, folded_needle);
+  return fold_text(field).find(folded_needle) != std::string::npos;
+}
+
+}  // namespace
+
+bool matches_text(const Account& a, std::string_view folded_needle) {
+  for (const std::string* f : {&a.first_name, &a.last_name, &a.account_id, &a.invite_address, &a.number, &a.notes}) {
+    if (field_matches(*f, folded_needle)) return true;
+  }
+  // The full name also matches across the space ("zoe mu"); a needle without a space cannot
+  // span the two names, so only then is the name put together.
+  return folded_needle.find(' ') != std::string_view::npos && field_matches(a.name(), folded_needle);
 }
 
 bool contains_folded(std::string_view haystack, std::string_view needle) {

@@ -207,3 +207,33 @@ test("Download gives every account of the organization as the seed's CSV", async
   assert.equal(activity.total, 1);
   assert.equal(ui.errors.length, 0, ui.errors.join("\n"));
 });
+
+test("offline: an account added with Save & Invite and a download wait for nothing; the invitation goes out once back online", async () => {
+  await ui.page.context().setOffline(true);
+  await ui.click("Add Account");
+  await ui.click("Single Account");
+  await ui.fill("First Name", "Grace");
+  await ui.fill("Last Name", "Hopper");
+  await ui.fill("Email or Device #", "grace@example.com");
+  await ui.click("Save & Invite");
+  // The push fails at once: the change waits on this device.
+  await ui.waitForState("s.pending === 1 && !s.saving && !s.online");
+  assert.equal((await accounts()).rows, 982);  // shown at once, from this device's copy
+  const file = await downloadOf(() => ui.click("Download"));
+  const rows = parseCsv(file.text.replace(/^\uFEFF/, ""));
+  assert.ok(rows.some((r) => r.includes("grace@example.com")), "the offline copy has the new account");
+  assert.match((await accounts()).notice, /^Offline: /);
+  await ui.screenshot("accounts-offline");
+
+  await ui.page.context().setOffline(false);
+  await ui.waitForState("s.online && s.pending === 0", 40000);
+  let sent = false;
+  for (let i = 0; i < 50 && !sent; ++i) {
+    sent = (await api("GET", "/api/outbox")).json.messages.some((m) => m.to === "grace@example.com");
+    if (!sent) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(sent, "the invitation was sent after the sync");
+  // Only the online download is in the Admin Activity Report.
+  assert.equal((await api("GET", "/api/reports/activity?action=download_accounts")).json.total, 1);
+  assert.equal(ui.errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e)).length, 0, ui.errors.join("\n"));
+});

@@ -6,6 +6,7 @@
 #include "shared/batch_csv.hpp"
 #include "shared/csv.hpp"
 #include "shared/policy.hpp"
+#include "shared/text.hpp"
 #include "tests/shared/fixtures.hpp"
 
 using namespace linedesk;
@@ -226,5 +227,74 @@ TEST_CASE("the Multiple Accounts dry run counts every row's outcome and changes 
     const ImportPreview q = preview_import(e.state, e.root_admin, e.now, big);
     REQUIRE(q.error);
     CHECK(q.error->message.find("1000") != std::string::npos);
+  }
+}
+
+TEST_CASE("the text search finds what searching the folded fields finds, without folding ASCII") {
+  // The reference: every field folded and joined, as the search was first written.
+  auto reference = [](const Account& a, const std::string& needle) {
+    std::string hay;
+    for (const std::string* f : {&a.first_name, &a.last_name, &a.account_id, &a.invite_address, &a.number, &a.notes}) {
+      hay += fold_text(*f);
+      hay += '\x1f';
+    }
+    return hay.find(needle) != std::string::npos || fold_text(a.name()).find(needle) != std::string::npos;
+  };
+  const std::vector<std::string> names = {"Zoë", "Müller", "ZOE", "mu", "Łukasiewicz", "Weiß", "Ada", "", "O'Brien", "Élodie"};
+  const std::vector<std::string> needles = {"zoe", "zoe mu", "mull", "weiss", "lukas", "e mu", "elo", "a", "o'b", "zoe muller", "x"};
+  int checked = 0;
+  for (const std::string& first : names) {
+    for (const std::string& last : names) {
+      Account a;
+      a.first_name = first;
+      a.last_name = last;
+      a.account_id = "ID-" + last;
+      a.invite_address = "x" + first + "@example.com";
+      a.notes = first.empty() ? "Notizen für Zoë" : "";
+      for (const std::string& n : needles) {
+        CAPTURE(first, last, n);
+        CHECK(matches_text(a, fold_text(n)) == reference(a, fold_text(n)));
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked == 1100);
+}
+
+TEST_CASE("a search spread over frames shows its matches as found and ends where one search ends") {
+  Enterprise e;
+  for (int i = 0; i < 250; ++i) e.add_account(e.root, "user" + std::to_string(i));
+  AccountFilter f;
+  f.text = "user1";
+  AccountsTable whole;
+  whole.refresh(e.state, e.root, f);
+  REQUIRE_FALSE(whole.searching());
+  AccountsTable sliced;
+  sliced.refresh(e.state, e.root, AccountFilter{});
+  CHECK(sliced.refresh(e.state, e.root, f, 100));
+  CHECK(sliced.searching());
+  CHECK(sliced.search_progress() == Approx(0.4));
+  const std::size_t partial = sliced.rows().size();
+  CHECK(sliced.refresh(e.state, e.root, f, 100));
+  CHECK(sliced.rows().size() >= partial);
+  sliced.refresh(e.state, e.root, f, 100);
+  CHECK_FALSE(sliced.searching());
+  CHECK(sliced.rows() == whole.rows());
+  CHECK_FALSE(sliced.refresh(e.state, e.root, f, 100));  // done: nothing to do
+
+  SECTION("erasing a letter gives the earlier answer at once") {
+    f.text = "user";
+    sliced.refresh(e.state, e.root, f, 0);
+    f.text = "user12";
+    sliced.refresh(e.state, e.root, f, 0);
+    f.text = "user1";
+    sliced.refresh(e.state, e.root, f, 1);  // a budget of one account: answered from memory
+    CHECK_FALSE(sliced.searching());
+    CHECK(sliced.rows() == whole.rows());
+  }
+  SECTION("a change to the state starts the search again") {
+    e.add_account(e.root, "user1-new");
+    sliced.refresh(e.state, e.root, f, 0);
+    CHECK(sliced.rows().size() == whole.rows().size() + 1);
   }
 }
