@@ -237,3 +237,34 @@ test("offline: an account added with Save & Invite and a download wait for nothi
   assert.equal((await api("GET", "/api/reports/activity?action=download_accounts")).json.total, 1);
   assert.equal(ui.errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e)).length, 0, ui.errors.join("\n"));
 });
+
+test("edit, resend and delete one account from the table", async () => {
+  const search = await ui.waitForItem("Search");
+  await ui.page.mouse.click(search.x + search.w / 2, search.y + search.h / 2);
+  await ui.waitFor((l) => window.linedesk.state().active === l, "Search");
+  await ui.page.keyboard.press("Control+A");
+  await ui.page.keyboard.type("grace@");
+  await ui.waitForState("s.accounts.rows === 1 && !s.accounts.searching");
+  await ui.click("Grace Hopper##row_grace@example.com");
+  await ui.click("Edit");
+  await ui.fill("Notes", "Prefers SMS");
+  await ui.click("Save changes");
+  await ui.waitForState("s.pending === 0 && /Saved grace@example.com/.test(s.accounts.notice)");
+  assert.equal((await api("GET", "/api/accounts?q=grace@")).json.accounts[0].notes, "Prefers SMS");
+
+  await ui.click("Resend Invitation");
+  await ui.waitForState("s.pending === 0 && /Invitations queued for 1 account/.test(s.accounts.notice)");
+  let messages = [];
+  for (let i = 0; i < 50; ++i) {
+    messages = (await api("GET", "/api/outbox")).json.messages.filter((m) => m.to === "grace@example.com");
+    if (messages.length >= 2) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(messages.length, 2, "the first invitation and the resent one");
+
+  await ui.click("Delete");
+  await ui.screenshot("accounts-delete-confirm");
+  await ui.click("Delete accounts");
+  await ui.waitForState("s.pending === 0 && s.accounts.rows === 0 && s.accounts.selected === 0");
+  assert.equal((await api("GET", "/api/accounts?q=grace@")).json.total, 0);
+});
