@@ -24,11 +24,6 @@ void copy_to(char* buf, std::size_t size, const std::string& s) {
   std::snprintf(buf, size, "%s", s.c_str());
 }
 
-// A labelled check box whose label the test hook knows.
-bool check(const char* label, bool* v) {
-  return ImGui::Checkbox(label, v);
-}
-
 // A button that cannot be pressed while `enabled` is false, with `why` on hover.
 bool button(const char* label, bool enabled = true, const std::string& why = {}) {
   ImGui::BeginDisabled(!enabled);
@@ -164,7 +159,7 @@ void draw_filters(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
     ImGui::EndCombo();
   }
   ImGui::SameLine();
-  check("Include sub-organizations", &s.filter.include_suborgs);
+  ImGui::Checkbox("Include sub-organizations", &s.filter.include_suborgs);
 }
 
 void draw_actions(AccountsContext& ctx, AccountsState& s) {
@@ -378,11 +373,11 @@ void draw_single(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
   if (const std::string* e = field_error(s, "permission_group")) widgets::error_text(*e);
 
   const FeatureToggles t = feature_toggles(st, ctx.org);
-  if (t.social_messaging) check("Social Messaging", &s.form.social_messaging);
-  if (t.call_monitoring) check("Monitor Calls", &s.form.monitor_calls);
-  if (t.message_monitoring) check("Monitor Messages", &s.form.monitor_messages);
-  if (t.clare) check("Enable Clare", &s.form.enable_clare);
-  if (t.ms_teams_calling) check("Microsoft Teams calling", &s.form.ms_teams_calling);
+  if (t.social_messaging) ImGui::Checkbox("Social Messaging", &s.form.social_messaging);
+  if (t.call_monitoring) ImGui::Checkbox("Monitor Calls", &s.form.monitor_calls);
+  if (t.message_monitoring) ImGui::Checkbox("Monitor Messages", &s.form.monitor_messages);
+  if (t.clare) ImGui::Checkbox("Enable Clare", &s.form.enable_clare);
+  if (t.ms_teams_calling) ImGui::Checkbox("Microsoft Teams calling", &s.form.ms_teams_calling);
 
   field("Forwarding Number", s.forwarding, sizeof s.forwarding, "forwarding_number");
   ImGui::TextUnformatted("Language");

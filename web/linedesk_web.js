@@ -138,6 +138,8 @@ window.linedeskPlatform = (() => {
         return items().find((i) => i.visible && (i.label === label || i.text === label)) || null;
       },
       state() { return JSON.parse(UTF8ToString(Module._ld_test_state(rt))); },
+      // Work time of each frame since the last call (ms), then a new record starts.
+      frameTimes() { return JSON.parse(UTF8ToString(Module._ld_test_frame_times(rt))); },
       hasGlyphs(s) { return Module.ccall("ld_test_has_glyphs", "number", ["number", "string"], [rt, s]) === 1; },
       textInputFocused() { return document.activeElement === text; },
     };

@@ -146,6 +146,16 @@ export class ConsoleDriver {
     await this.page.keyboard.type(text);
     await this.frames(2);
   }
+  // Clicks a text field, waits until ImGui edits it, and replaces its text with `text`.
+  async replace(label, text) {
+    const r = await this.waitForItem(label);
+    await this.page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+    await this.waitFor((l) => window.linedesk.state().active === l, label);
+    await this.page.keyboard.press("Control+A");
+    await this.page.keyboard.press("Backspace");
+    if (text) await this.page.keyboard.type(text);
+    await this.frames(2);
+  }
   async screenshot(name) {
     const path = join(env.artifacts, name + ".png");
     await this.page.screenshot({ path });
