@@ -93,24 +93,26 @@ void download_accounts(AccountsContext& ctx, AccountsState& s,
   }
   // The server's download is the one recorded in the Admin Activity Report; offline, this
   // device's copy is written by the same core code.
-  const std::vector<AccountId> ids = selection ? *selection : std::vector<AccountId>{};
-  const bool whole = selection == nullptr;
-  ctx.fetch(path, [&s, name, ids, whole, replica = ctx.replica, org = ctx.org, now = ctx.now,
-                   download = ctx.download](int status, const std::string& body) {
+  if (!ctx.online) {
+    const std::vector<AccountId> ids = selection ? *selection : std::vector<AccountId>{};
+    ctx.download(name, accounts_csv(st, ctx.org, ctx.now, TimeZone::utc(), selection ? &ids : nullptr));
+    ++s.downloads;
+    s.error.clear();
+    s.notice = "Offline: " + name + " was made from this device's copy (times in UTC); it is "
+               "not listed in the Admin Activity Report.";
+    return;
+  }
+  ctx.fetch(path, [&s, name, download = ctx.download](int status, const std::string& body) {
     if (status == 200) {
       download(name, body);
+      ++s.downloads;
       s.notice = "Downloaded " + name + ".";
+      s.error.clear();
     } else if (status == 0) {
-      download(name,
-               accounts_csv(replica->view(), org, now, TimeZone::utc(), whole ? nullptr : &ids));
-      s.notice = "Offline: " + name +
-                 " was made from this device's copy (times in UTC); it is "
-                 "not listed in the Admin Activity Report.";
+      s.error = "The server could not be reached; press Download again to save this device's copy.";
     } else {
       s.error = "The server refused the download (HTTP " + std::to_string(status) + ").";
-      return;
     }
-    ++s.downloads;
   });
 }
 

@@ -63,7 +63,7 @@ try {
   await ui.replace("Search", "");
   await ui.page.evaluate(() => window.linedesk.frameTimes());
   for (const ch of "user4242") { await ui.page.keyboard.type(ch); await ui.frames(2); }
-  for (let i = 0; i < 8; ++i) { await ui.page.keyboard.press("Backspace"); await ui.frames(2); }
+  for (let i = 0; i < 8; ++i) { await ui.press("Backspace"); await ui.frames(1); }
   const typing = await ui.page.evaluate(() => window.linedesk.frameTimes());
   console.log(JSON.stringify({ name: `accounts_${ACCOUNTS / 1000}k_search_typing_frame`, ...percentiles(typing) }));
 

@@ -146,13 +146,23 @@ export class ConsoleDriver {
     await this.page.keyboard.type(text);
     await this.frames(2);
   }
+  // Presses a key or a chord ("Control+A") and holds it for two frames, as a person would:
+  // ImGui 1.86 reads key state once a frame, so a press and release between two frames (what
+  // keyboard.press does) can go unseen.
+  async press(chord) {
+    const keys = chord.split("+");
+    for (const k of keys) await this.page.keyboard.down(k);
+    await this.frames(2);
+    for (const k of keys.reverse()) await this.page.keyboard.up(k);
+    await this.frames(1);
+  }
   // Clicks a text field, waits until ImGui edits it, and replaces its text with `text`.
   async replace(label, text) {
     const r = await this.waitForItem(label);
     await this.page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
     await this.waitFor((l) => window.linedesk.state().active === l, label);
-    await this.page.keyboard.press("Control+A");
-    await this.page.keyboard.press("Backspace");
+    await this.press("Control+A");
+    await this.press("Backspace");
     if (text) await this.page.keyboard.type(text);
     await this.frames(2);
   }
