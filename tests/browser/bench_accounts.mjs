@@ -67,6 +67,23 @@ try {
   const typing = await ui.page.evaluate(() => window.linedesk.frameTimes());
   console.log(JSON.stringify({ name: `accounts_${ACCOUNTS / 1000}k_search_typing_frame`, ...percentiles(typing) }));
 
+  // Another administrator's edits arriving while the table is shown: each pull changes the
+  // state, and the table's sorted rows are rebuilt.
+  const listed = await (await fetch(new URL("/api/accounts?limit=20", server.url),
+                                    { headers: { Authorization: `Bearer ${token}` } })).json();
+  await ui.page.evaluate(() => window.linedesk.frameTimes());
+  for (let i = 0; i < 10; ++i) {
+    const before = (await ui.state()).version;
+    await fetch(new URL(`/api/accounts/${listed.accounts[i].id}`, server.url), {
+      method: "PATCH", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ fields: { notes: `remote edit ${i}` } }),
+    });
+    await ui.waitFor((v) => window.linedesk.state().version > v, before, 30000);
+    await ui.frames(3);
+  }
+  const remote = await ui.page.evaluate(() => window.linedesk.frameTimes());
+  console.log(JSON.stringify({ name: `accounts_${ACCOUNTS / 1000}k_remote_edit_frame`, ...percentiles(remote) }));
+
   // Choosing a 1000-row file to its preview shown.
   const dir = mkdtempSync(join(tmpdir(), "linedesk-bench-"));
   const file = join(dir, "roster.csv");
