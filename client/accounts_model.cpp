@@ -27,28 +27,66 @@ std::string trimmed(std::string_view s) {
 
 }  // namespace
 
+namespace {
+
+// The table's filter as a core query, without its text (the base the text picks from).
+AccountQuery base_query(OrgId org, const AccountFilter& filter) {
+  AccountQuery q;
+  q.org = org;
+  q.include_suborgs = filter.include_suborgs;
+  q.status = filter.status;
+  q.group = filter.group;
+  q.number_state = filter.number_state;
+  q.without_number = filter.without_number;
+  q.sort = filter.sort;
+  q.descending = filter.descending;
+  q.limit = 0;
+  return q;
+}
+
+}  // namespace
+
+bool AccountsTable::patch_base(const State& st, OrgId org, const AccountFilter& filter) {
+  const auto changes = st.changes_since(revision_);
+  // Only changes to accounts themselves can be placed one by one: an organization renamed or a
+  // number changing state can move rows that did not change.
+  if (!changes || changes->others || changes->accounts.size() > kMaxPatch) return false;
+  const std::unordered_set<AccountId> changed(changes->accounts.begin(), changes->accounts.end());
+  base_.erase(std::remove_if(base_.begin(), base_.end(), [&](AccountId id) { return changed.count(id) > 0; }),
+              base_.end());
+  const AccountQuery q = base_query(org, filter);
+  const auto orgs = query_orgs(st, q);
+  for (AccountId id : changes->accounts) {
+    const Account* a = st.account(id);
+    if (!a || !account_passes(st, *a, q, orgs, {})) continue;
+    const AccountSortKey key = account_sort_key(st, *a, q.sort);
+    // Keys of the rows probed are made as the search goes: a dozen or so per insertion.
+    const auto at = std::upper_bound(base_.begin(), base_.end(), key, [&](const AccountSortKey& k, AccountId other) {
+      const Account* o = st.account(other);
+      return o && account_sort_less(k, account_sort_key(st, *o, q.sort), q.descending);
+    });
+    base_.insert(at, id);
+  }
+  return true;
+}
+
 bool AccountsTable::refresh(const State& st, OrgId org, const AccountFilter& filter,
                             std::size_t budget) {
   const bool same_state = built_ && revision_ == st.revision() && org_ == org;
   if (same_state && filter_ == filter && !searching_) return false;
+  const bool same_view = built_ && org_ == org && same_but_text(filter_, filter);
   const bool same_base = same_state && same_but_text(filter_, filter);
   const std::string new_text = fold_text(trimmed(filter.text));
   if (!same_base) {
-    // Everything but the text: sorted once, then searched as the administrator types.
-    AccountQuery q;
-    q.org = org;
-    q.include_suborgs = filter.include_suborgs;
-    q.status = filter.status;
-    q.group = filter.group;
-    q.number_state = filter.number_state;
-    q.without_number = filter.without_number;
-    q.sort = filter.sort;
-    q.descending = filter.descending;
-    q.limit = 0;
-    const AccountPage page = query_accounts(st, q);
-    base_.clear();
-    base_.reserve(page.rows.size());
-    for (const Account* a : page.rows) base_.push_back(a->id);
+    // Everything but the text: sorted once (afterwards kept in order change by change when it
+    // can be), then searched as the administrator types.
+    if (!(same_view && patch_base(st, org, filter))) {
+      const AccountPage page = query_accounts(st, base_query(org, filter));
+      ++full_sorts_;
+      base_.clear();
+      base_.reserve(page.rows.size());
+      for (const Account* a : page.rows) base_.push_back(a->id);
+    }
     found_.clear();
   }
   if (!same_base || new_text != text_) {

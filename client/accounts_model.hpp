@@ -40,6 +40,8 @@ class AccountsTable {
   bool refresh(const State& st, OrgId org, const AccountFilter& filter, std::size_t budget = 0);
   const std::vector<AccountId>& rows() const { return searching_ ? scan_out_ : rows_; }
   bool searching() const { return searching_; }
+  // How many times the rows were sorted from scratch (tests: small changes are placed instead).
+  std::size_t full_sorts() const { return full_sorts_; }
   double search_progress() const;  // 0..1 while searching
 
   bool is_selected(AccountId id) const { return selected_.count(id) > 0; }
@@ -57,6 +59,11 @@ class AccountsTable {
   void prune(const State& st);
 
  private:
+  // Keeps base_ in order after a few accounts changed (State::changes_since); false when the
+  // changes cannot be placed one by one and the base must be sorted again.
+  bool patch_base(const State& st, OrgId org, const AccountFilter& filter);
+  static constexpr std::size_t kMaxPatch = 2000;
+  std::size_t full_sorts_ = 0;
   std::uint64_t revision_ = 0;
   bool built_ = false;
   OrgId org_;

@@ -80,60 +80,65 @@ bool contains_folded(std::string_view haystack, std::string_view needle) {
   return false;
 }
 
+std::unordered_set<OrgId> query_orgs(const State& state, const AccountQuery& q) {
+  return orgs_of(state, q.org, q.include_suborgs);
+}
+
+bool account_passes(const State& state, const Account& a, const AccountQuery& q,
+                    const std::unordered_set<OrgId>& orgs, std::string_view folded_text) {
+  if (!orgs.count(a.org)) return false;
+  if (q.status && a.status != *q.status) return false;
+  if (q.group.valid() && a.permission_group != q.group) return false;
+  if (q.without_number && !a.number.empty()) return false;
+  if (q.number_state) {
+    const Number* n = a.number.empty() ? nullptr : state.number(number_id_of(a.number));
+    if (!n || n->state != *q.number_state) return false;
+  }
+  return folded_text.empty() || matches_text(a, folded_text);
+}
+
+AccountSortKey account_sort_key(const State& state, const Account& a, AccountSort sort) {
+  AccountSortKey k{&a, {}, 0};
+  switch (sort) {
+    case AccountSort::kName: k.key = collation_key(a.name()); break;
+    case AccountSort::kAccountId: break;
+    case AccountSort::kStatus: k.number = static_cast<std::int64_t>(a.status); break;
+    case AccountSort::kOrganization: {
+      const Organization* o = state.org(a.org);
+      k.key = o ? collation_key(o->name) : std::string();
+      break;
+    }
+    case AccountSort::kNumber: k.key = a.number; break;
+    case AccountSort::kCreated: k.number = a.created_ms; break;
+    case AccountSort::kLastSignIn: k.number = a.last_sign_in_ms; break;
+  }
+  return k;
+}
+
+bool account_sort_less(const AccountSortKey& x, const AccountSortKey& y, bool descending) {
+  if (descending) return account_sort_less(y, x, false);
+  if (const int c = x.key.compare(y.key); c != 0) return c < 0;
+  if (x.number != y.number) return x.number < y.number;
+  return x.account->account_id < y.account->account_id;
+}
+
 AccountPage query_accounts(const State& state, const AccountQuery& q) {
-  const std::unordered_set<OrgId> orgs = orgs_of(state, q.org, q.include_suborgs);
+  const std::unordered_set<OrgId> orgs = query_orgs(state, q);
   const std::string text = fold_text(trim(q.text));
-  std::vector<const Account*> rows;
-  for (const auto& [id, a] : state.accounts()) {
-    if (!orgs.count(a.org)) continue;
-    if (q.status && a.status != *q.status) continue;
-    if (q.group.valid() && a.permission_group != q.group) continue;
-    if (q.without_number && !a.number.empty()) continue;
-    if (q.number_state) {
-      const Number* n = a.number.empty() ? nullptr : state.number(number_id_of(a.number));
-      if (!n || n->state != *q.number_state) continue;
-    }
-    if (!text.empty() && !matches_text(a, text)) continue;
-    rows.push_back(&a);
-  }
   // Each row's sort key is prepared once; the comparator only compares keys.
-  struct Row {
-    const Account* account;
-    std::string key;
-    std::int64_t number = 0;
-  };
-  std::vector<Row> keyed;
-  keyed.reserve(rows.size());
-  for (const Account* a : rows) {
-    Row r{a, {}, 0};
-    switch (q.sort) {
-      case AccountSort::kName: r.key = collation_key(a->name()); break;
-      case AccountSort::kAccountId: break;
-      case AccountSort::kStatus: r.number = static_cast<std::int64_t>(a->status); break;
-      case AccountSort::kOrganization: {
-        const Organization* o = state.org(a->org);
-        r.key = o ? collation_key(o->name) : std::string();
-        break;
-      }
-      case AccountSort::kNumber: r.key = a->number; break;
-      case AccountSort::kCreated: r.number = a->created_ms; break;
-      case AccountSort::kLastSignIn: r.number = a->last_sign_in_ms; break;
-    }
-    keyed.push_back(std::move(r));
+  std::vector<AccountSortKey> keyed;
+  for (const auto& [id, a] : state.accounts()) {
+    if (account_passes(state, a, q, orgs, text)) keyed.push_back(account_sort_key(state, a, q.sort));
   }
-  auto less = [](const Row& x, const Row& y) {
-    if (const int c = x.key.compare(y.key); c != 0) return c < 0;
-    if (x.number != y.number) return x.number < y.number;
-    return x.account->account_id < y.account->account_id;
-  };
-  std::sort(keyed.begin(), keyed.end(),
-            [&](const Row& x, const Row& y) { return q.descending ? less(y, x) : less(x, y); });
-  for (std::size_t i = 0; i < keyed.size(); ++i) rows[i] = keyed[i].account;
+  std::sort(keyed.begin(), keyed.end(), [&](const AccountSortKey& x, const AccountSortKey& y) {
+    return account_sort_less(x, y, q.descending);
+  });
   AccountPage page;
-  page.total = static_cast<std::int64_t>(rows.size());
+  page.total = static_cast<std::int64_t>(keyed.size());
   const auto from = std::min<std::int64_t>(q.offset, page.total);
   const auto to = q.limit == 0 ? page.total : std::min<std::int64_t>(from + q.limit, page.total);
-  page.rows.assign(rows.begin() + from, rows.begin() + to);
+  page.rows.reserve(static_cast<std::size_t>(to - from));
+  for (auto i = from; i < to; ++i) page.rows.push_back(keyed[static_cast<std::size_t>(i)].account);
   return page;
 }
 

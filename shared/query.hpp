@@ -5,6 +5,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "state.hpp"
@@ -34,6 +36,20 @@ struct AccountPage {
 
 // Matching accounts, sorted (ties by Account ID), then paged.
 AccountPage query_accounts(const State& state, const AccountQuery& q);
+
+// The pieces query_accounts is made of, for views that keep its answer up to date:
+// the organizations q covers; whether one account passes q's filters (the text already
+// folded); and the order (a key per account, compared with account_sort_less).
+std::unordered_set<OrgId> query_orgs(const State& state, const AccountQuery& q);
+bool account_passes(const State& state, const Account& a, const AccountQuery& q,
+                    const std::unordered_set<OrgId>& orgs, std::string_view folded_text);
+struct AccountSortKey {
+  const Account* account = nullptr;
+  std::string key;
+  std::int64_t number = 0;
+};
+AccountSortKey account_sort_key(const State& state, const Account& a, AccountSort sort);
+bool account_sort_less(const AccountSortKey& x, const AccountSortKey& y, bool descending);
 
 // Reads a query from URL-style parameters (org, q, status, group, number_state, without_number,
 // sort, dir, offset, limit, suborgs), refusing unknown values with the parameter's name.

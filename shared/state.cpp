@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <unordered_set>
 
 #include "text.hpp"
 
@@ -162,8 +163,35 @@ namespace {
 std::atomic<std::uint64_t> g_revisions{0};
 }  // namespace
 
+std::uint64_t State::new_revision() { return ++g_revisions; }
+
+void State::record_change(const std::optional<AccountId>& account) {
+  revision_ = new_revision();
+  if (!account) {
+    last_other_change_ = revision_;
+    return;
+  }
+  account_changes_.emplace_back(revision_, *account);
+  if (account_changes_.size() > kChangeRecord) {
+    record_floor_ = account_changes_.front().first;
+    account_changes_.pop_front();
+  }
+}
+
+std::optional<State::ChangesSince> State::changes_since(std::uint64_t revision) const {
+  if (revision < record_floor_ || revision > revision_) return std::nullopt;
+  ChangesSince out;
+  out.others = last_other_change_ > revision;
+  std::unordered_set<AccountId> seen;
+  for (auto it = account_changes_.rbegin(); it != account_changes_.rend() && it->first > revision; ++it) {
+    if (seen.insert(it->second).second) out.accounts.push_back(it->second);
+  }
+  return out;
+}
+
 void State::put(const Entity& e) {
-  revision_ = ++g_revisions;
+  const auto* put_account = std::get_if<Account>(&e);
+  record_change(put_account ? std::optional<AccountId>(put_account->id) : std::nullopt);
   std::visit(
       [this](const auto& v) {
         using T = std::decay_t<decltype(v)>;
@@ -200,7 +228,7 @@ void State::put(const Entity& e) {
 }
 
 void State::erase(const Tombstone& t) {
-  revision_ = ++g_revisions;
+  record_change(t.kind == EntityKind::kAccount ? std::optional<AccountId>(AccountId(t.id)) : std::nullopt);
   switch (t.kind) {
     case EntityKind::kOrganization:
       orgs_.erase(OrgId(t.id));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -90,6 +91,17 @@ class State {
   // state rebuilt from a snapshot never repeats an old one): views derived from the state (a
   // filtered, sorted table) are rebuilt only when it moved.
   std::uint64_t revision() const { return revision_; }
+  // What changed after `revision` (an earlier revision() of this state), when the state can
+  // tell: the accounts put or erased (each once), and whether anything other than an account
+  // changed too. nullopt when its record does not reach back that far: the state was rebuilt
+  // since (State() assigned), or more than kChangeRecord accounts changed. A copy carries the
+  // record of the state it was copied from.
+  struct ChangesSince {
+    std::vector<AccountId> accounts;
+    bool others = false;
+  };
+  static constexpr std::size_t kChangeRecord = 4096;
+  std::optional<ChangesSince> changes_since(std::uint64_t revision) const;
 
   // Compares entities only (not version).
   bool same_entities(const State& other) const;
@@ -100,7 +112,14 @@ class State {
   void unindex_account(const Account& a);
   void index_account(const Account& a);
 
-  std::uint64_t revision_ = 0;
+  static std::uint64_t new_revision();
+  void record_change(const std::optional<AccountId>& account);
+  // A new state starts at a revision of its own: nothing it holds can be mistaken for changes
+  // after a revision of another state.
+  std::uint64_t revision_ = new_revision();
+  std::deque<std::pair<std::uint64_t, AccountId>> account_changes_;  // (revision, account)
+  std::uint64_t record_floor_ = revision_;  // changes after this are all recorded
+  std::uint64_t last_other_change_ = 0;          // revision of the last non-account change
   OrgTree orgs_;
   std::unordered_map<AdminId, Administrator> admins_;
   std::unordered_map<RoleId, Role> roles_;
