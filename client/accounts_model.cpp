@@ -174,6 +174,7 @@ void AccountsTable::clear_selection() {
 
 std::vector<AccountId> AccountsTable::selection(const State& st) const {
   std::vector<AccountId> out;
+  if (selected_.empty()) return out;  // asked every frame: no walk over the rows for nothing
   out.reserve(selected_.size());
   std::unordered_set<AccountId> listed;
   for (AccountId id : rows()) {

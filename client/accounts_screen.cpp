@@ -164,9 +164,8 @@ void draw_filters(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
   ImGui::Checkbox("Include sub-organizations", &s.filter.include_suborgs);
 }
 
-void draw_actions(AccountsContext& ctx, AccountsState& s) {
+void draw_actions(AccountsContext& ctx, AccountsState& s, const std::vector<AccountId>& selection) {
   const State& st = ctx.replica->view();
-  const std::vector<AccountId> selection = s.table.selection(st);
   if (ImGui::Button("Add Account")) {
     s.add_open = true;
     s.form_error.clear();
@@ -433,7 +432,7 @@ void draw_single(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
   }
 }
 
-void run_preview(AccountsContext& ctx, AccountsState& s) {
+void run_preview(const AccountsContext& ctx, AccountsState& s) {
   const double t0 = ctx.perf_now();
   const ImportBatch batch{s.import_org, s.import_group, BatchMode::kImport,
                           s.file_name,  s.file_text,    true};
@@ -639,10 +638,10 @@ void draw_import_window(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
   if (!open) s.import.reset();
 }
 
-void draw_move_window(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
+void draw_move_window(const Ui& ui, AccountsContext& ctx, AccountsState& s,
+                      const std::vector<AccountId>& selection) {
   if (!s.move_open) return;
   const State& st = ctx.replica->view();
-  const std::vector<AccountId> selection = s.table.selection(st);
   ImGui::SetNextWindowSize(ImVec2(ui.px(420.f), ui.px(420.f)), ImGuiCond_Appearing);
   if (ImGui::Begin("Move to organization", &s.move_open, ImGuiWindowFlags_NoCollapse)) {
     ImGui::TextUnformatted(
@@ -822,8 +821,7 @@ void AccountsState::file_chosen(const std::string& name, std::string text,
                                 const AccountsContext& ctx) {
   file_name = name;
   file_text = std::move(text);
-  AccountsContext c = ctx;
-  run_preview(c, *this);
+  run_preview(ctx, *this);
 }
 
 void draw_accounts(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
@@ -833,7 +831,9 @@ void draw_accounts(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
   s.table.refresh(st, ctx.org, s.filter, 10000);
   follow_import(ctx, s);
   draw_filters(ui, ctx, s);
-  draw_actions(ctx, s);
+  // The selection in row order, once a frame for the bulk actions and the Move window.
+  const std::vector<AccountId> selection = s.table.selection(st);
+  draw_actions(ctx, s, selection);
   widgets::error_text(s.error);
   if (s.table.searching()) {
     const std::string line = "Searching… " + std::to_string(static_cast<int>(s.table.search_progress() * 100)) + "%";
@@ -844,7 +844,7 @@ void draw_accounts(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
   // Sort specs read in the table apply from the next frame's refresh.
   draw_table(ui, ctx, s);
   draw_add_window(ui, ctx, s);
-  draw_move_window(ui, ctx, s);
+  draw_move_window(ui, ctx, s, selection);
   draw_edit_window(ui, ctx, s);
   draw_import_window(ui, ctx, s);
 }
