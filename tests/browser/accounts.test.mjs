@@ -51,6 +51,17 @@ async function downloadOf(action) {
 
 const accounts = () => ui.state().then((s) => s.accounts);
 
+// The outbox's messages to `address`, polled (up to 10 s) until there are at least `count`.
+async function mailTo(address, count = 1) {
+  let messages = [];
+  for (let i = 0; i < 50; ++i) {
+    messages = (await api("GET", "/api/outbox")).json.messages.filter((m) => m.to === address);
+    if (messages.length >= count) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return messages;
+}
+
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
@@ -91,13 +102,7 @@ test("a single account: field errors inline, then Save & Invite puts the invitat
   st = await accounts();
   assert.match(st.notice, /Added Ada Lovelace and queued the invitation/);
   // The server sends it: the outbox lists a message to Ada.
-  let outbox;
-  for (let i = 0; i < 50; ++i) {
-    outbox = (await api("GET", "/api/outbox")).json;
-    if (outbox.messages.some((m) => m.to === "ada@example.com")) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.ok(outbox.messages.some((m) => m.to === "ada@example.com"), JSON.stringify(outbox));
+  assert.equal((await mailTo("ada@example.com")).length, 1);
   const listed = (await api("GET", "/api/accounts?q=ada")).json;
   assert.equal(listed.total, 1);
   assert.equal(listed.accounts[0].status, "invited");
@@ -223,12 +228,7 @@ test("offline: an account added with Save & Invite and a download wait for nothi
 
   await ui.page.context().setOffline(false);
   await ui.waitForState("s.online && s.pending === 0", 40000);
-  let sent = false;
-  for (let i = 0; i < 50 && !sent; ++i) {
-    sent = (await api("GET", "/api/outbox")).json.messages.some((m) => m.to === "grace@example.com");
-    if (!sent) await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.ok(sent, "the invitation was sent after the sync");
+  assert.equal((await mailTo("grace@example.com")).length, 1, "the invitation was sent after the sync");
   // Only the online download is in the Admin Activity Report.
   assert.equal((await api("GET", "/api/reports/activity?action=download_accounts")).json.total, 1);
   assert.equal(ui.errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e)).length, 0, ui.errors.join("\n"));
@@ -246,13 +246,7 @@ test("edit, resend and delete one account from the table", async () => {
 
   await ui.click("Resend Invitation");
   await ui.waitForState("s.pending === 0 && /Invitations queued for 1 account/.test(s.accounts.notice)");
-  let messages = [];
-  for (let i = 0; i < 50; ++i) {
-    messages = (await api("GET", "/api/outbox")).json.messages.filter((m) => m.to === "grace@example.com");
-    if (messages.length >= 2) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.equal(messages.length, 2, "the first invitation and the resent one");
+  assert.equal((await mailTo("grace@example.com", 2)).length, 2, "the first invitation and the resent one");
 
   await ui.click("Delete");
   await ui.screenshot("accounts-delete-confirm");
