@@ -14,53 +14,21 @@
 namespace linedesk::client {
 namespace {
 
-constexpr AccountStatus kStatuses[] = {AccountStatus::kNotInvited, AccountStatus::kInvited,
-                                       AccountStatus::kInvitationFailed, AccountStatus::kActive};
-constexpr NumberState kNumberStates[] = {NumberState::kAvailable, NumberState::kReserved,
-                                         NumberState::kPendingInvitation, NumberState::kAssigned,
-                                         NumberState::kActivated};
-
-void copy_to(char* buf, std::size_t size, const std::string& s) {
-  std::snprintf(buf, size, "%s", s.c_str());
-}
-
-// A button that cannot be pressed while `enabled` is false, with `why` on hover.
-bool button(const char* label, bool enabled = true, const std::string& why = {}) {
-  ImGui::BeginDisabled(!enabled);
-  const bool pressed = ImGui::Button(label);
-  ImGui::EndDisabled();
-  if (!why.empty() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
-    ImGui::SetTooltip("%s", why.c_str());
-  }
-  return pressed && enabled;
-}
+using widgets::button;
+using widgets::copy_to;
+using widgets::org_combo;
+using widgets::org_picker;
+using widgets::plural;
 
 const std::string* field_error(const AccountsState& s, const char* field) {
   return s.form_error_field == field ? &s.form_error : nullptr;
 }
 
-// The organizations under `root` as a tree of selectable names.
-void org_picker(const State& st, OrgId id, OrgId& selected, int depth = 0) {
-  const Organization* org = st.org(id);
-  if (!org) return;
-  ImGui::PushID(static_cast<int>(id.value & 0x7fffffff));
-  ImGui::Indent(depth == 0 ? 0.f : ImGui::GetStyle().IndentSpacing);
-  const std::string label = org->name + "##pick";
-  if (ImGui::Selectable(label.c_str(), selected == id)) selected = id;
-  for (OrgId child : st.orgs().children_by_name(id)) org_picker(st, child, selected, depth + 1);
-  ImGui::Unindent(depth == 0 ? 0.f : ImGui::GetStyle().IndentSpacing);
-  ImGui::PopID();
-}
-
-bool org_combo(const char* label, const State& st, OrgId root, OrgId& selected) {
-  const Organization* cur = st.org(selected);
-  const OrgId before = selected;
-  if (ImGui::BeginCombo(label, cur ? cur->name.c_str() : "Choose Organization")) {
-    org_picker(st, root, selected);
-    ImGui::EndCombo();
-  }
-  return before != selected;
-}
+constexpr AccountStatus kStatuses[] = {AccountStatus::kNotInvited, AccountStatus::kInvited,
+                                       AccountStatus::kInvitationFailed, AccountStatus::kActive};
+constexpr NumberState kNumberStates[] = {NumberState::kAvailable, NumberState::kReserved,
+                                         NumberState::kPendingInvitation, NumberState::kAssigned,
+                                         NumberState::kActivated};
 
 void group_combo(const char* label, const State& st, OrgId org, PermGroupId& group,
                  const char* none_label) {
@@ -76,11 +44,8 @@ void group_combo(const char* label, const State& st, OrgId org, PermGroupId& gro
   }
 }
 
-std::string plural(std::size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
-void download_accounts(AccountsContext& ctx, AccountsState& s,
+void download_accounts(ConsoleContext& ctx, AccountsState& s,
                        const std::vector<AccountId>* selection) {
   const State& st = ctx.replica->view();
   const std::string name = accounts_file_name(st, ctx.org);
@@ -116,7 +81,7 @@ void download_accounts(AccountsContext& ctx, AccountsState& s,
   });
 }
 
-void draw_filters(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
+void draw_filters(const Ui& ui, ConsoleContext& ctx, AccountsState& s) {
   const State& st = ctx.replica->view();
   ImGui::SetNextItemWidth(ui.px(260.f));
   if (ImGui::InputTextWithHint("Search", "Name, Account ID, email, number, notes", s.search,
@@ -164,7 +129,7 @@ void draw_filters(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
   ImGui::Checkbox("Include sub-organizations", &s.filter.include_suborgs);
 }
 
-void draw_actions(AccountsContext& ctx, AccountsState& s, const std::vector<AccountId>& selection) {
+void draw_actions(ConsoleContext& ctx, AccountsState& s, const std::vector<AccountId>& selection) {
   const State& st = ctx.replica->view();
   if (ImGui::Button("Add Account")) {
     s.add_open = true;
@@ -192,7 +157,7 @@ void draw_actions(AccountsContext& ctx, AccountsState& s, const std::vector<Acco
     for (AccountId id : selection) {
       if (st.account(id)->status != AccountStatus::kActive) targets.push_back(id);
     }
-    auto r = ctx.submit(InviteAccounts{targets}, nullptr);
+    auto r = ctx.submit(InviteAccounts{targets}, nullptr, {});
     if (r) {
       s.error.clear();
       s.notice = "Invitations queued for " + plural(targets.size(), "account", "accounts") +
@@ -234,7 +199,7 @@ void draw_actions(AccountsContext& ctx, AccountsState& s, const std::vector<Acco
     widgets::error_text("Delete " + plural(selection.size(), "account", "accounts") +
                         "? Their numbers return to the pool and pending invitations are revoked.");
     if (ImGui::Button("Delete accounts")) {
-      auto r = ctx.submit(DeleteAccounts{selection}, nullptr);
+      auto r = ctx.submit(DeleteAccounts{selection}, nullptr, {});
       if (r) {
         s.notice = "Deleted " + plural(selection.size(), "account", "accounts") + ".";
         s.error.clear();
@@ -249,7 +214,7 @@ void draw_actions(AccountsContext& ctx, AccountsState& s, const std::vector<Acco
   }
 }
 
-void draw_table(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
+void draw_table(const Ui& ui, ConsoleContext& ctx, AccountsState& s) {
   const State& st = ctx.replica->view();
   const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
                                 ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |
@@ -316,7 +281,7 @@ void draw_table(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
   ImGui::EndTable();
 }
 
-void draw_single(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
+void draw_single(const Ui& ui, ConsoleContext& ctx, AccountsState& s) {
   const State& st = ctx.replica->view();
   const float w = ui.px(300.f);
   auto field = [&](const char* label, char* buf, std::size_t size, const char* key) {
@@ -406,7 +371,7 @@ void draw_single(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
     s.form.account_id = s.account_id;
     s.form.invite_address = s.address;
     s.form.forwarding_number = s.forwarding;
-    auto r = ctx.submit(add_account_command(ctx.org, s.form, invite), nullptr);
+    auto r = ctx.submit(add_account_command(ctx.org, s.form, invite), nullptr, {});
     if (!r) {
       s.form_error = r.error().message;
       s.form_error_field = r.error().field;
@@ -432,7 +397,7 @@ void draw_single(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
   }
 }
 
-void run_preview(const AccountsContext& ctx, AccountsState& s) {
+void run_preview(const ConsoleContext& ctx, AccountsState& s) {
   const double t0 = ctx.perf_now();
   const ImportBatch batch{s.import_org, s.import_group, BatchMode::kImport,
                           s.file_name,  s.file_text,    true};
@@ -440,7 +405,7 @@ void run_preview(const AccountsContext& ctx, AccountsState& s) {
   s.preview_ms = ctx.perf_now() - t0;
 }
 
-void draw_multiple(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
+void draw_multiple(const Ui& ui, ConsoleContext& ctx, AccountsState& s) {
   const State& st = ctx.replica->view();
   if (!s.import_org.valid() || !st.org(s.import_org)) s.import_org = ctx.org;
   widgets::muted_text(
@@ -458,7 +423,7 @@ void draw_multiple(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
   group_combo("User Permissions##import", st, s.import_org, s.import_group,
               "The organization's default");
   changed = changed || before != s.import_group;
-  if (ImGui::Button("Upload")) ctx.pick_file();
+  if (ImGui::Button("Upload")) ctx.pick_file(FileKind::kAccountsCsv);
   if (!s.file_name.empty()) {
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
@@ -491,7 +456,7 @@ void draw_multiple(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
         s.import_org, s.import_group, invite ? BatchMode::kImportAndInvite : BatchMode::kImport,
         s.file_name,  s.file_text,    false};
     std::string uuid;
-    auto r = ctx.submit(batch, &uuid);
+    auto r = ctx.submit(batch, &uuid, {});
     if (!r) {
       s.error = r.error().message;
     } else {
@@ -545,7 +510,7 @@ void draw_multiple(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
 }
 
 // The import's progress: saved here, sent, applied by the server, report downloaded.
-void follow_import(AccountsContext& ctx, AccountsState& s) {
+void follow_import(ConsoleContext& ctx, AccountsState& s) {
   if (!s.import || s.import->done) return;
   AccountsState::Import& im = *s.import;
   const Replica& r = *ctx.replica;
@@ -594,7 +559,7 @@ void follow_import(AccountsContext& ctx, AccountsState& s) {
             });
 }
 
-void draw_import_window(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
+void draw_import_window(const Ui& ui, ConsoleContext& ctx, AccountsState& s) {
   if (!s.import) return;
   AccountsState::Import& im = *s.import;
   const State& st = ctx.replica->view();
@@ -638,7 +603,7 @@ void draw_import_window(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
   if (!open) s.import.reset();
 }
 
-void draw_move_window(const Ui& ui, AccountsContext& ctx, AccountsState& s,
+void draw_move_window(const Ui& ui, ConsoleContext& ctx, AccountsState& s,
                       const std::vector<AccountId>& selection) {
   if (!s.move_open) return;
   const State& st = ctx.replica->view();
@@ -660,7 +625,7 @@ void draw_move_window(const Ui& ui, AccountsContext& ctx, AccountsState& s,
     if (button(
             "Move accounts", ok,
             s.move_destination.valid() ? s.move_refusal : "Choose the destination organization.")) {
-      auto r = ctx.submit(MoveAccounts{selection, s.move_destination}, nullptr);
+      auto r = ctx.submit(MoveAccounts{selection, s.move_destination}, nullptr, {});
       if (r) {
         const Organization* o = st.org(s.move_destination);
         s.notice = "Moved " + plural(selection.size(), "account", "accounts") + " to " +
@@ -676,7 +641,7 @@ void draw_move_window(const Ui& ui, AccountsContext& ctx, AccountsState& s,
   ImGui::End();
 }
 
-void draw_edit_window(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
+void draw_edit_window(const Ui& ui, ConsoleContext& ctx, AccountsState& s) {
   if (!s.editing) return;
   const State& st = ctx.replica->view();
   const Account* a = st.account(*s.editing);
@@ -704,7 +669,7 @@ void draw_edit_window(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
       edit.fields.invite_address = std::string(s.edit_address);
       edit.fields.forwarding_number = std::string(s.edit_forwarding);
       edit.fields.notes = std::string(s.edit_notes);
-      auto r = ctx.submit(edit, nullptr);
+      auto r = ctx.submit(edit, nullptr, {});
       if (r) {
         s.notice = "Saved " + a->account_id + ".";
         open = false;
@@ -714,7 +679,7 @@ void draw_edit_window(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
     }
     ImGui::SameLine();
     if (ImGui::Button("Delete account")) {
-      auto r = ctx.submit(DeleteAccounts{{a->id}}, nullptr);
+      auto r = ctx.submit(DeleteAccounts{{a->id}}, nullptr, {});
       if (r) {
         s.notice = "Deleted the account.";
         open = false;
@@ -727,7 +692,7 @@ void draw_edit_window(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
   if (!open) s.editing.reset();
 }
 
-void draw_add_window(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
+void draw_add_window(const Ui& ui, ConsoleContext& ctx, AccountsState& s) {
   if (!s.add_open) return;
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(
@@ -756,7 +721,7 @@ void draw_add_window(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
 
 }  // namespace
 
-void draw_batches(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
+void draw_batches(const Ui& ui, ConsoleContext& ctx, AccountsState& s) {
   const State& st = ctx.replica->view();
   std::vector<const BatchRecord*> batches;
   for (const auto& [id, b] : st.batches()) {
@@ -796,6 +761,23 @@ void draw_batches(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
     ImGui::TableNextColumn();
     ImGui::Text("%d imported, %d failed", b->rows_imported, b->rows_failed);
     ImGui::TableNextColumn();
+    if (ImGui::SmallButton(("Details##" + b->file_name + std::to_string(b->id.value)).c_str())) {
+      ImGui::OpenPopup("batch_details");
+    }
+    if (ImGui::BeginPopup("batch_details")) {
+      const PermissionGroup* g = st.group(b->permission_group);
+      ImGui::Text("%s", b->file_name.c_str());
+      ImGui::Separator();
+      ImGui::Text("Operation: %s", std::string(batch_mode_label(b->mode)).c_str());
+      ImGui::Text("Organization: %s", st.org(b->org)->name.c_str());
+      ImGui::Text("User Permissions: %s", g ? g->name.c_str() : "the organization's default");
+      ImGui::Text("By %s on %s UTC", b->admin_email.c_str(), utc.format(b->created_ms).c_str());
+      ImGui::Text("Rows: %d · imported %d · failed %d · skipped %d", b->rows_total, b->rows_imported,
+                  b->rows_failed, b->rows_skipped);
+      ImGui::Text("Invitations sent: %d", b->invitations);
+      ImGui::EndPopup();
+    }
+    ImGui::SameLine();
     if (ImGui::SmallButton(("Download##" + b->file_name + std::to_string(b->id.value)).c_str())) {
       ctx.fetch("/api/batches/" + std::to_string(b->id.value) + "/report.csv",
                 [&s, download = ctx.download, name = report_file_name(b->file_name)](
@@ -818,13 +800,13 @@ void draw_batches(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
 }
 
 void AccountsState::file_chosen(const std::string& name, std::string text,
-                                const AccountsContext& ctx) {
+                                const ConsoleContext& ctx) {
   file_name = name;
   file_text = std::move(text);
   run_preview(ctx, *this);
 }
 
-void draw_accounts(const Ui& ui, AccountsContext& ctx, AccountsState& s) {
+void draw_accounts(const Ui& ui, ConsoleContext& ctx, AccountsState& s) {
   const State& st = ctx.replica->view();
   // A search through a large enterprise is spread over frames (about 10 000 accounts each) so
   // typing never stalls the console.

@@ -9,27 +9,11 @@
 #include <string>
 
 #include "accounts_model.hpp"
+#include "console_context.hpp"
 #include "shared/replica.hpp"
 #include "ui.hpp"
 
 namespace linedesk::client {
-
-// What the screen may ask of the App and the browser.
-struct AccountsContext {
-  const Replica* replica = nullptr;
-  const Administrator* admin = nullptr;
-  OrgId org;  // the organization picked in the header
-  TimestampMs now = 0;
-  bool online = false;
-  // Queues a command (checked against this device's view first). Returns the refusal or the
-  // command's changes and the UUID it was queued under.
-  std::function<Result<Changes>(CommandArgs, std::string* uuid)> submit;
-  std::function<void(const std::string& name, const std::string& text)> download;
-  std::function<void()> pick_file;  // the answer arrives through AccountsState::file_chosen
-  // GET `path` on the server with the session; `done(status, body)`, status 0 when offline.
-  std::function<void(const std::string& path, std::function<void(int, const std::string&)>)> fetch;
-  std::function<double()> perf_now;  // ms, for the preview timing the benchmark reads
-};
 
 struct AccountsState {
   AccountsTable table;
@@ -77,12 +61,12 @@ struct AccountsState {
   bool confirm_delete = false;
 
   // Called by the App when the browser's file picker returns a file.
-  void file_chosen(const std::string& name, std::string text, const AccountsContext& ctx);
+  void file_chosen(const std::string& name, std::string text, const ConsoleContext& ctx);
 };
 
-void draw_accounts(const Ui& ui, AccountsContext& ctx, AccountsState& state);
+void draw_accounts(const Ui& ui, ConsoleContext& ctx, AccountsState& state);
 // The Batch Operation Reports of the organization's subtree, newest first, each downloadable.
-void draw_batches(const Ui& ui, AccountsContext& ctx, AccountsState& state);
+void draw_batches(const Ui& ui, ConsoleContext& ctx, AccountsState& state);
 
 // The screen's state for browser tests ({"rows", "selected", "preview", ...}).
 Json accounts_test_state(const AccountsState& state);

@@ -4,10 +4,6 @@
 #include <cstring>
 
 namespace linedesk::client {
-namespace {
-constexpr const char* kSavedLocally = "Saved on this device; it syncs when the server can be reached.";
-}  // namespace
-
 
 App::App(AppServices services)
     : services_(std::move(services)), api_(services_.http), sync_(services_.http, services_.store) {
@@ -74,33 +70,33 @@ void App::frame(const Ui& ui) {
     case Phase::kFirstSync:
     case Phase::kReady: {
       if (sync_.status().session_expired && !session_) return;
-      // A change saved on this device reads as synced once the server has it.
-      if (shell_.notice == kSavedLocally && sync_.status().pending == 0 && sync_.status().online) {
-        shell_.notice = "Saved and synced with the server.";
-      }
-      AccountsContext accounts = accounts_context(now);
-      ShellView view{&*session_, &sync_.replica(), &sync_.status(), now, &accounts};
+      ConsoleContext console = console_context(now);
+      ShellView view{&*session_, &sync_.replica(), &sync_.status(), now, &console};
       handle(draw_shell(ui, view, shell_));
       return;
     }
   }
 }
 
-AccountsContext App::accounts_context(TimestampMs now) {
-  AccountsContext c;
+ConsoleContext App::console_context(TimestampMs now) {
+  ConsoleContext c;
   c.replica = &sync_.replica();
-  c.admin = &session_->admin;
+  // The administrator as the replica has them (a profile edit shows at once); the session's
+  // copy until the first sync brought them.
+  const Administrator* me = sync_.replica().view().admin(session_->admin.id);
+  c.admin = me ? me : &session_->admin;
   c.org = shell_.working_org.valid() ? shell_.working_org : session_->admin.org;
   c.now = now;
   c.online = sync_.status().online;
-  c.submit = [this, now](CommandArgs args, std::string* uuid) {
-    auto r = sync_.submit(std::move(args), now);
+  c.submit = [this, now](CommandArgs args, std::string* uuid, std::function<void(bool)> saved) {
+    auto r = sync_.submit(std::move(args), now, std::move(saved));
     if (r && uuid && !sync_.replica().pending().empty()) *uuid = sync_.replica().pending().back().command.uuid;
     return r;
   };
   c.download = services_.download;
   c.pick_file = services_.pick_file;
   c.perf_now = services_.perf_now;
+  c.image = services_.image;
   c.fetch = [this](const std::string& path, std::function<void(int, const std::string&)> done) {
     services_.http.request("GET", path, "", session_ ? session_->token : std::string(),
                            [done](const HttpResponse& res) { done(res.status, res.body); });
@@ -108,25 +104,23 @@ AccountsContext App::accounts_context(TimestampMs now) {
   return c;
 }
 
-void App::file_chosen(const std::string& name, std::string text) {
+void App::file_chosen(FileKind kind, const std::string& name, std::string text) {
   if (phase_ != Phase::kReady || !session_) return;
-  shell_.accounts.file_chosen(name, std::move(text), accounts_context(services_.now()));
+  ConsoleContext ctx = console_context(services_.now());
+  switch (kind) {
+    case FileKind::kAccountsCsv: shell_.accounts.file_chosen(name, std::move(text), ctx); break;
+    case FileKind::kNumbersCsv: shell_.numbers.file_chosen(name, text, ctx); break;
+    case FileKind::kPhoto: shell_.profile.file_chosen(name, text); break;
+  }
+}
+
+Json App::shell_test_state() {
+  if (phase_ != Phase::kReady || !session_) return Json::object();
+  return client::shell_test_state(shell_, console_context(services_.now()));
 }
 
 void App::handle(const ShellIntents& intents) {
   const TimestampMs now = services_.now();
-  if (intents.create_org) {
-    auto r = sync_.submit(*intents.create_org, now, [this](bool ok) {
-      shell_.notice = ok ? kSavedLocally : "This device could not save the change.";
-    });
-    if (!r) {
-      shell_.form_error = r.error().message;
-    } else {
-      shell_.form_error.clear();
-      std::memset(shell_.new_org_name, 0, sizeof shell_.new_org_name);
-      shell_.notice = "Saving…";
-    }
-  }
   if (intents.resubmit) {
     // Refused again locally (the edit did not fix it): the issue stays, with the reason.
     if (auto r = sync_.resubmit(*intents.resubmit, intents.resubmit_edited, now); !r) {

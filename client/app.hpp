@@ -23,8 +23,10 @@ struct AppServices {
   // Hands a file to the browser as a download.
   std::function<void(const std::string& name, const std::string& text)> download;
   // Opens the browser's file picker; the file comes back through App::file_chosen.
-  std::function<void()> pick_file;
+  std::function<void(FileKind)> pick_file;
   std::function<double()> perf_now;  // a monotonic clock in ms
+  // A texture of an image data URL (profile photos); null until decoded.
+  std::function<ImTextureID(const std::string&)> image;
 };
 
 class App {
@@ -39,10 +41,11 @@ class App {
   // "loading", "login", "syncing" (first snapshot) or "main": for the test hook.
   const char* screen() const;
   const SyncEngine& sync() const { return sync_; }
-  // The file the administrator picked for Multiple Accounts.
-  void file_chosen(const std::string& name, std::string text);
-  // The Accounts screen's state, for the test hook.
+  // A file the administrator picked: for Multiple Accounts, Import numbers or the photo.
+  void file_chosen(FileKind kind, const std::string& name, std::string text);
+  // The screens' state, for the test hook.
   Json accounts_test_state() const { return client::accounts_test_state(shell_.accounts); }
+  Json shell_test_state();
 
  private:
   enum class Phase { kLoading, kSignIn, kFirstSync, kReady };
@@ -51,7 +54,7 @@ class App {
   void begin(const SessionInfo& session, std::unique_ptr<Replica> replica, bool fresh);
   void logout();
   void handle(const ShellIntents& intents);
-  AccountsContext accounts_context(TimestampMs now);
+  ConsoleContext console_context(TimestampMs now);
 
   AppServices services_;
   ApiClient api_;

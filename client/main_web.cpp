@@ -36,8 +36,8 @@ void download(const std::string& name, const std::string& text) {
 }
 
 struct Runtime;
-void pick_file(Runtime* rt) {
-  EM_ASM({ window.linedeskPlatform.pickFile($0); }, rt);
+void pick_file(Runtime* rt, FileKind kind) {
+  EM_ASM({ window.linedeskPlatform.pickFile($0, $1); }, rt, static_cast<int>(kind));
 }
 
 // Everything the console owns; JavaScript holds a pointer to it, not a global.
@@ -48,7 +48,9 @@ struct Runtime {
   ReplicaStoreWeb store{this};
   App app{AppServices{http, store, random_id,
                       [] { return static_cast<TimestampMs>(EM_ASM_DOUBLE({ return Date.now(); })); },
-                      download, [this] { pick_file(this); }, [] { return emscripten_get_now(); }}};
+                      download, [this](FileKind kind) { pick_file(this, kind); },
+                      [] { return emscripten_get_now(); },
+                      [this](const std::string& url) { return platform.image(url); }}};
   std::string scratch;  // answers handed to JavaScript live here until the next call
   // The page's own timing: how long each frame's work took (UI, sync, render submission), for
   // the frame-time benchmark. Kept only in test mode.
@@ -81,9 +83,15 @@ EMSCRIPTEN_KEEPALIVE void ld_wheel(Runtime* rt, double dx, double dy, int mode) 
   rt->platform.on_wheel(dx, dy, mode);
 }
 EMSCRIPTEN_KEEPALIVE void ld_paste(Runtime* rt, const char* utf8) { rt->platform.on_paste(utf8); }
-// The file picked for Multiple Accounts (web/linedesk_web.js reads it as UTF-8 text).
-EMSCRIPTEN_KEEPALIVE void ld_file_chosen(Runtime* rt, const char* name, const char* text) {
-  rt->app.file_chosen(name, text);
+// A file picked in the browser: a CSV's UTF-8 text, or a photo as a data URL (see
+// web/linedesk_web.js pickFile).
+EMSCRIPTEN_KEEPALIVE void ld_file_chosen(Runtime* rt, int kind, const char* name, const char* text) {
+  if (kind < 0 || kind > static_cast<int>(linedesk::client::FileKind::kPhoto)) return;
+  rt->app.file_chosen(static_cast<linedesk::client::FileKind>(kind), name, text);
+}
+EMSCRIPTEN_KEEPALIVE void ld_image_decoded(linedesk::client::PlatformWeb* platform, int key, int w,
+                                           int h, const unsigned char* rgba) {
+  platform->on_image_decoded(key, w, h, rgba);
 }
 EMSCRIPTEN_KEEPALIVE void ld_store_done(Runtime* rt, int id, int ok, const char* text) {
   rt->store.on_done(id, ok != 0, text);
@@ -117,7 +125,8 @@ EMSCRIPTEN_KEEPALIVE const char* ld_test_state(Runtime* rt) {
                                {"dpr", rt->platform.dpr()},
                                {"display_w", io.DisplaySize.x},
                                {"display_h", io.DisplaySize.y},
-                               {"accounts", rt->app.accounts_test_state()}}
+                               {"accounts", rt->app.accounts_test_state()},
+                               {"console", rt->app.shell_test_state()}}
                     .dump();
   return rt->scratch.c_str();
 }

@@ -6,6 +6,7 @@
 #include <emscripten/html5.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 #include "backends/imgui_impl_glfw.h"
@@ -192,6 +193,52 @@ void PlatformWeb::on_wheel(double dx, double dy, int delta_mode) {
 }
 
 void PlatformWeb::on_paste(const char* utf8) { clipboard_ = utf8 ? utf8 : ""; }
+
+ImTextureID PlatformWeb::image(const std::string& data_url) {
+  if (data_url.empty()) return nullptr;
+  auto it = images_.find(data_url);
+  if (it == images_.end()) {
+    constexpr std::size_t kKept = 6;
+    if (images_.size() >= kKept) {
+      // Forget the least recently drawn image.
+      auto oldest = images_.begin();
+      for (auto i = images_.begin(); i != images_.end(); ++i) {
+        if (i->second.used < oldest->second.used) oldest = i;
+      }
+      if (oldest->second.texture) glDeleteTextures(1, &oldest->second.texture);
+      images_.erase(oldest);
+    }
+    Image img;
+    img.key = next_image_key_++;
+    it = images_.emplace(data_url, img).first;
+    EM_ASM({ window.linedeskPlatform.decodeImage($0, $1, UTF8ToString($2)); }, this, img.key,
+           data_url.c_str());
+  }
+  it->second.used = ++image_clock_;
+  return it->second.texture ? reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(it->second.texture))
+                            : nullptr;
+}
+
+void PlatformWeb::on_image_decoded(int key, int width, int height, const unsigned char* rgba) {
+  for (auto& [url, img] : images_) {
+    if (img.key != key) continue;
+    if (!rgba || width <= 0 || height <= 0) {
+      img.failed = true;
+      return;
+    }
+    GLuint tex = 0;
+    glGenTextures(1, &tex);
+    glBindTexture(GL_TEXTURE_2D, tex);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+    img.texture = tex;
+    return;
+  }
+}
 
 namespace {
 

@@ -2,8 +2,11 @@
 // ratio, wheel, text input (IME and non-US characters) and clipboard bridges, cursor shapes.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <unordered_map>
 
+#include "imgui.h"
 #include "ui.hpp"
 
 struct GLFWwindow;
@@ -36,6 +39,12 @@ class PlatformWeb {
   void on_paste(const char* utf8);
   const char* clipboard() const { return clipboard_.c_str(); }
 
+  // A texture of the image in `data_url` (a profile photo), or null while the browser decodes
+  // it (web/linedesk_web.js, decodeImage) or when it could not. Keeps the few last images.
+  ImTextureID image(const std::string& data_url);
+  // Called from JavaScript with the decoded pixels (RGBA, w*h*4 bytes; null when it failed).
+  void on_image_decoded(int key, int width, int height, const unsigned char* rgba);
+
  private:
   void build_fonts();
   void sync_canvas_size();
@@ -50,6 +59,15 @@ class PlatformWeb {
   bool text_input_active_ = false;
   int last_cursor_ = -2;
   std::string clipboard_;
+  struct Image {
+    int key = 0;
+    unsigned texture = 0;  // 0 while decoding or after a failure
+    bool failed = false;
+    std::uint64_t used = 0;
+  };
+  std::unordered_map<std::string, Image> images_;
+  int next_image_key_ = 1;
+  std::uint64_t image_clock_ = 0;
 };
 
 }  // namespace linedesk::client

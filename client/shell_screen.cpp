@@ -1,9 +1,10 @@
-// Header bar, sync issues and the organization overview of the signed-in console.
+// Header bar, screen tabs, sync issues and profile of the signed-in console.
 #include "shell_screen.hpp"
 
 #include <cstdio>
 #include <cstring>
 
+#include "shared/reports.hpp"
 #include "view_text.hpp"
 
 namespace linedesk::client {
@@ -48,7 +49,9 @@ ShellIntents draw_shell(const Ui& ui, const ShellView& view, ShellState& state) 
   const State& st = view.replica->view();
   const Administrator& admin = view.session->admin;
   if (!state.working_org.valid() || !st.org(state.working_org)) state.working_org = admin.org;
-  if (!state.new_org_parent.valid() || !st.org(state.new_org_parent)) state.new_org_parent = admin.org;
+  const Role* my_role = st.role(admin.role);
+  const PrivilegeSet privileges = my_role ? my_role->privileges : view.session->role.privileges;
+  auto has = [&](Privilege p) { return privileges.has(p); };
 
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float header_h = ui.px(52.f);
@@ -74,13 +77,24 @@ ShellIntents draw_shell(const Ui& ui, const ShellView& view, ShellState& state) 
   ImGui::SameLine(0.f, ui.px(24.f));
   const Organization* working = st.org(state.working_org);
   const std::string org_label = (working ? working->name : std::string("…")) + "###org_picker";
-  if (ImGui::Button(org_label.c_str())) ImGui::OpenPopup("Organizations##picker");
-  if (ImGui::BeginPopup("Organizations##picker")) {
+  if (ImGui::Button(org_label.c_str())) {
+    state.nav_choice = state.working_org;
+    ImGui::OpenPopup("Choose Sub-Organization");
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Go to another organization");
+  if (ImGui::BeginPopup("Choose Sub-Organization")) {
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(20, 24, 32, 255));
-    OrgId choice = state.working_org;
-    draw_org_node(st, admin.org, choice);
-    state.working_org = choice;
+    ImGui::TextUnformatted("Choose Sub-Organization");
+    ImGui::Separator();
+    draw_org_node(st, admin.org, state.nav_choice);
+    ImGui::Separator();
     ImGui::PopStyleColor();
+    if (ImGui::Button("Apply")) {
+      if (st.org(state.nav_choice)) state.working_org = state.nav_choice;
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel##nav")) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
   }
 
@@ -112,57 +126,83 @@ ShellIntents draw_shell(const Ui& ui, const ShellView& view, ShellState& state) 
     if (ImGui::Button(label.c_str())) state.issues_open = true;
   }
 
-  const std::string who = admin.display_name() + "  ·  " + view.session->role.name;
-  const float logout_w = ImGui::CalcTextSize("Log out").x + ImGui::GetStyle().FramePadding.x * 2;
-  const float who_w = ImGui::CalcTextSize(who.c_str()).x;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX() + ui.px(12.f),
-                           ImGui::GetWindowWidth() - logout_w - who_w - ui.px(14.f) * 2 - ui.px(12.f)));
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(who.c_str());
-  ImGui::SameLine(0.f, ui.px(12.f));
-  if (ImGui::Button("Log out")) intents.logout = true;
+  const Role* role = st.role(admin.role);
+  const std::string who = admin.display_name() + "  ·  " + (role ? role->name : view.session->role.name) + "  ▾";
+  const float who_w = ImGui::CalcTextSize(who.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX() + ui.px(12.f), ImGui::GetWindowWidth() - who_w - ui.px(14.f)));
+  if (ImGui::Button((who + "###profile_menu").c_str())) ImGui::OpenPopup("profile_menu_popup");
+  if (ImGui::BeginPopup("profile_menu_popup")) {
+    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(20, 24, 32, 255));
+    if (ImGui::Selectable("Profile")) state.profile.open = true;
+    if (has(Privilege::kOrganizations) && ImGui::Selectable("Sub-Organizations")) state.select_tab = "Organizations";
+    if (ImGui::Selectable("Logout")) intents.logout = true;
+    ImGui::PopStyleColor();
+    ImGui::EndPopup();
+  }
   ImGui::End();
   ImGui::PopStyleVar(2);
   ImGui::PopStyleColor(5);
 
-  // Body: tabs for the organizations (tree and a new sub-organization), accounts and reports.
+  // Body: the screens in tabs.
   ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, vp->WorkPos.y + header_h));
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, vp->WorkSize.y - header_h));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.f);
   ImGui::Begin("Body", nullptr, fixed);
+  widgets::error_text(state.form_error);
+  ConsoleContext& ctx = *view.console;
+  ctx.org = state.working_org;
   const bool tabs = ImGui::BeginTabBar("main_tabs");
-  if (tabs && ImGui::BeginTabItem("Organizations")) {
-    if (st.orgs().size() == 0) {
-      widgets::muted_text("Loading the organizations from the server…");
-    } else {
-      const Organization* parent = st.org(state.new_org_parent);
-      widgets::muted_text(
-          ("New sub-organization under " + (parent ? parent->name : std::string())).c_str());
-      const bool enter = widgets::labeled_input("Sub-organization name", state.new_org_name,
-                                                sizeof state.new_org_name,
-                                                ImGuiInputTextFlags_EnterReturnsTrue, ui.px(320.f));
-      ImGui::SameLine();
-      if ((ImGui::Button("Create") || enter) && state.new_org_name[0]) {
-        intents.create_org = CreateOrg{state.new_org_parent, state.new_org_name, ""};
-      }
-      widgets::error_text(state.form_error);
-      if (!state.notice.empty()) widgets::muted_text(state.notice.c_str());
-      ImGui::Separator();
-      OrgId selected = state.new_org_parent;
-      draw_org_node(st, admin.org, selected);
-      state.new_org_parent = selected;
+  // A tab per screen the role allows (the server checks again on every change).
+  auto tab = [&](const char* name, bool allowed) {
+    if (!tabs || !allowed) return false;
+    const ImGuiTabItemFlags flags =
+        state.select_tab && std::strcmp(state.select_tab, name) == 0 ? ImGuiTabItemFlags_SetSelected : 0;
+    if (!ImGui::BeginTabItem(name, nullptr, flags)) return false;
+    state.current_tab = name;
+    return true;
+  };
+  if (st.orgs().size() == 0 || !st.org(admin.org)) {
+    widgets::muted_text("Loading the organizations from the server…");
+  } else {
+    if (tab("Accounts", has(Privilege::kAccounts))) {
+      draw_accounts(ui, ctx, state.accounts);
+      ImGui::EndTabItem();
     }
-    ImGui::EndTabItem();
-  }
-  if (tabs && view.accounts && ImGui::BeginTabItem("Accounts")) {
-    view.accounts->org = state.working_org;
-    draw_accounts(ui, *view.accounts, state.accounts);
-    ImGui::EndTabItem();
-  }
-  if (tabs && view.accounts && ImGui::BeginTabItem("Reports")) {
-    view.accounts->org = state.working_org;
-    draw_batches(ui, *view.accounts, state.accounts);
-    ImGui::EndTabItem();
+    if (tab("Numbers", has(Privilege::kNumbers))) {
+      draw_numbers(ui, ctx, state.numbers);
+      ImGui::EndTabItem();
+    }
+    if (tab("Organizations", has(Privilege::kOrganizations))) {
+      draw_organizations(ui, ctx, state.orgs);
+      ImGui::EndTabItem();
+    }
+    if (tab("User Permissions", has(Privilege::kAccounts) || has(Privilege::kSettings))) {
+      draw_permissions(ui, ctx, state.people);
+      ImGui::EndTabItem();
+    }
+    if (tab("Administrators", has(Privilege::kAdministrators))) {
+      draw_administrators(ui, ctx, state.people);
+      ImGui::EndTabItem();
+    }
+    if (tab("Reports", has(Privilege::kReports) || has(Privilege::kAccounts))) {
+      if (ImGui::BeginTabBar("report_tabs")) {
+        if (ImGui::BeginTabItem("Batch Operation Reports")) {
+          draw_batches(ui, ctx, state.accounts);
+          ImGui::EndTabItem();
+        }
+        if (has(Privilege::kReports) && ImGui::BeginTabItem("Admin Activity Report")) {
+          draw_activity(ui, ctx, state.activity);
+          ImGui::EndTabItem();
+        }
+        ImGui::EndTabBar();
+      }
+      ImGui::EndTabItem();
+    }
+    if (tab("Settings", has(Privilege::kSettings))) {
+      draw_settings(ui, ctx, state.settings);
+      ImGui::EndTabItem();
+    }
+    state.select_tab = nullptr;
   }
   if (tabs) ImGui::EndTabBar();
   ImGui::End();
@@ -215,7 +255,53 @@ ShellIntents draw_shell(const Ui& ui, const ShellView& view, ShellState& state) 
     }
     ImGui::End();
   }
+  if (draw_profile(ui, *view.console, state.profile)) intents.logout = true;
   return intents;
+}
+
+Json shell_test_state(const ShellState& state, const ConsoleContext& ctx) {
+  const State& st = ctx.view();
+  Json orgs = Json::array();
+  if (ctx.admin) {
+    for (const OrgRow& row : org_rows(st, ctx.admin->org)) orgs.push_back(st.org(row.id)->name);
+  }
+  const Organization* working = st.org(state.working_org);
+  auto fb = [](const Feedback& f) { return Json{{"error", f.error}, {"field", f.field}, {"notice", f.notice}}; };
+  const Organization* selected = st.org(state.orgs.selected);
+  std::string delete_refusal;
+  if (selected && ctx.admin) {
+    if (auto why = refusal(st, ctx.admin->id, ctx.now, DeleteOrg{selected->id})) delete_refusal = why->message;
+  }
+  return Json{{"tab", state.current_tab},
+              {"working_org", working ? working->name : ""},
+              {"visible_orgs", std::move(orgs)},
+              {"orgs", Json{{"selected", selected ? selected->name : ""},
+                            {"delete_refusal", delete_refusal},
+                            {"confirming", state.orgs.confirm_delete ? kDeleteQuestion : ""},
+                            {"feedback", fb(state.orgs.fb)},
+                            {"create", fb(state.orgs.create_fb)},
+                            {"policy", fb(state.orgs.policy_fb)}}},
+              {"numbers", Json{{"rows", state.numbers.table.rows().size()},
+                               {"utilization", working ? to_json(number_utilization(st, working->id)) : Json()},
+                               {"selected", state.numbers.selected.size()},
+                               {"feedback", fb(state.numbers.fb)},
+                               {"allocate", fb(state.numbers.allocate_fb)},
+                               {"history", state.numbers.history}}},
+              {"people", Json{{"groups", fb(state.people.groups_fb)},
+                              {"admins", fb(state.people.admins_fb)},
+                              {"invite", fb(state.people.invite_fb)},
+                              {"roles", fb(state.people.roles_fb)},
+                              {"role_form", fb(state.people.role_form_fb)}}},
+              {"settings", Json{{"template", fb(state.settings.template_fb)},
+                                {"threshold", fb(state.settings.threshold_fb)},
+                                {"recipients", fb(state.settings.recipients_fb)}}},
+              {"profile", Json{{"open", state.profile.open},
+                               {"photo_bytes", state.profile.photo.size()},
+                               {"feedback", fb(state.profile.fb)}}},
+              {"activity", Json{{"entries", state.activity.entries.size()},
+                                {"total", state.activity.total},
+                                {"downloads", state.activity.downloads},
+                                {"feedback", fb(state.activity.fb)}}}};
 }
 
 }  // namespace linedesk::client

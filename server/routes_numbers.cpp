@@ -11,43 +11,6 @@
 namespace linedesk::server {
 namespace {
 
-// A numbers file: a "number" column (or the first column) and an optional "tag" column; a
-// header row is recognised by a non-number first cell.
-Result<std::vector<NumberEntry>> entries_from_csv(const std::string& text) {
-  auto doc = read_csv(text);
-  if (!doc) return doc.error();
-  std::vector<NumberEntry> out;
-  std::size_t number_col = 0;
-  std::optional<std::size_t> tag_col;
-  std::size_t first = 0;
-  if (!doc->rows.empty()) {
-    const auto& header = doc->rows[0].cells;
-    bool is_header = false;
-    for (std::size_t i = 0; i < header.size(); ++i) {
-      const std::string h = ascii_lower(trim(header[i]));
-      if (h == "number" || h == "numbers" || h == "e164" || h == "phone number") {
-        number_col = i;
-        is_header = true;
-      }
-      if (h == "tag" || h == "reservation tag") {
-        tag_col = i;
-        is_header = true;
-      }
-    }
-    if (is_header) first = 1;
-  }
-  for (std::size_t r = first; r < doc->rows.size(); ++r) {
-    const CsvRow& row = doc->rows[r];
-    if (row.blank()) continue;
-    NumberEntry e;
-    e.line = row.line;
-    e.number = number_col < row.cells.size() ? restore_formula(row.cells[number_col]) : "";
-    if (tag_col && *tag_col < row.cells.size()) e.tag = row.cells[*tag_col];
-    out.push_back(std::move(e));
-  }
-  return out;
-}
-
 Result<std::vector<std::string>> strings(const Json& body, const char* key) {
   JsonReader r(body);
   const Json& list = r.required(key);
@@ -78,7 +41,7 @@ void install_number_routes(httplib::Server& s, Service& service) {
              if (!args) return send_error(res, args.error());
              c = std::get<ImportNumbers>(args.value());
            } else {
-             auto entries = entries_from_csv(req.body);
+             auto entries = number_entries_from_csv(req.body);
              if (!entries) return send_error(res, entries.error());
              c.entries = std::move(entries).value();
            }

@@ -284,4 +284,39 @@ std::string number_import_report_csv(const Json& result) {
   return w.take();
 }
 
+Result<std::vector<NumberEntry>> number_entries_from_csv(std::string_view text) {
+  auto doc = read_csv(text);
+  if (!doc) return doc.error();
+  std::vector<NumberEntry> out;
+  std::size_t number_col = 0;
+  std::optional<std::size_t> tag_col;
+  std::size_t first = 0;
+  if (!doc->rows.empty()) {
+    const auto& header = doc->rows[0].cells;
+    bool is_header = false;
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      const std::string h = ascii_lower(trim(header[i]));
+      if (h == "number" || h == "numbers" || h == "e164" || h == "phone number") {
+        number_col = i;
+        is_header = true;
+      }
+      if (h == "tag" || h == "reservation tag") {
+        tag_col = i;
+        is_header = true;
+      }
+    }
+    if (is_header) first = 1;
+  }
+  for (std::size_t r = first; r < doc->rows.size(); ++r) {
+    const CsvRow& row = doc->rows[r];
+    if (row.blank()) continue;
+    NumberEntry e;
+    e.line = row.line;
+    e.number = number_col < row.cells.size() ? restore_formula(row.cells[number_col]) : "";
+    if (tag_col && *tag_col < row.cells.size()) e.tag = row.cells[*tag_col];
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 }  // namespace linedesk

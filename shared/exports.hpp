@@ -8,6 +8,7 @@
 
 #include "activity.hpp"
 #include "batch.hpp"
+#include "command.hpp"
 #include "state.hpp"
 #include "time_zone.hpp"
 
@@ -37,5 +38,10 @@ std::string numbers_csv(const State& state, OrgId org);
 
 // The per-row report of an import_numbers result ({"rows": [...]}).
 std::string number_import_report_csv(const Json& result);
+
+// Reads a numbers file for import_numbers: a "number" column (or the first column) and an
+// optional "tag" column; a header row is recognised by its column names. Each entry keeps its
+// line for the per-row report. The server's CSV upload and the console's Numbers screen share it.
+Result<std::vector<NumberEntry>> number_entries_from_csv(std::string_view text);
 
 }  // namespace linedesk

@@ -84,17 +84,26 @@ window.linedeskPlatform = (() => {
     setTimeout(() => URL.revokeObjectURL(url), 60000);
   }
 
-  // The browser's file picker for a CSV; its text goes to C++ (heap-allocated: files are large).
-  function pickFile(runtime) {
+  // The browser's file picker. `kind` says what for (client/console_context.hpp FileKind):
+  // 0 and 1 are CSV files whose text goes to C++ (heap-allocated: files are large); 2 is a
+  // profile photo, shrunk here to at most 160 px and handed over as a JPEG data URL (an empty
+  // text when the browser cannot read it as an image).
+  function pickFile(runtime, kind) {
+    const photo = kind === 2;
     const input = document.createElement("input");
     input.type = "file";
-    input.accept = ".csv,text/csv";
+    input.accept = photo ? "image/png,image/jpeg,image/webp" : ".csv,text/csv";
     input.style.display = "none";
     input.addEventListener("change", async () => {
       const file = input.files && input.files[0];
       input.remove();
       if (!file) return;
-      const body = await file.text();
+      let body = "";
+      if (photo) {
+        try { body = await shrinkImage(file, 160); } catch (e) { body = ""; }
+      } else {
+        body = await file.text();
+      }
       const put = (s) => {
         const n = lengthBytesUTF8(s) + 1;
         const p = Module._malloc(n);
@@ -103,10 +112,42 @@ window.linedeskPlatform = (() => {
       };
       const np = put(file.name);
       const tp = put(body);
-      try { Module._ld_file_chosen(runtime, np, tp); } finally { Module._free(np); Module._free(tp); }
+      try { Module._ld_file_chosen(runtime, kind, np, tp); } finally { Module._free(np); Module._free(tp); }
     });
     document.body.appendChild(input);
     input.click();
+  }
+
+  async function shrinkImage(blob, max) {
+    const bitmap = await createImageBitmap(blob);
+    const scale = Math.min(1, max / Math.max(bitmap.width, bitmap.height));
+    const c = document.createElement("canvas");
+    c.width = Math.max(1, Math.round(bitmap.width * scale));
+    c.height = Math.max(1, Math.round(bitmap.height * scale));
+    const g = c.getContext("2d");
+    g.fillStyle = "#fff";
+    g.fillRect(0, 0, c.width, c.height);
+    g.drawImage(bitmap, 0, 0, c.width, c.height);
+    return c.toDataURL("image/jpeg", 0.88);
+  }
+
+  // Decodes an image data URL into RGBA pixels for a WebGL texture (PlatformWeb::image).
+  async function decodeImage(platform, key, url) {
+    let w = 0, h = 0, p = 0;
+    try {
+      const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+      w = bitmap.width; h = bitmap.height;
+      const c = document.createElement("canvas");
+      c.width = w; c.height = h;
+      const g = c.getContext("2d");
+      g.drawImage(bitmap, 0, 0);
+      const data = g.getImageData(0, 0, w, h).data;
+      p = Module._malloc(data.length);
+      Module.HEAPU8.set(data, p);
+    } catch (e) {
+      w = 0; h = 0; p = 0;
+    }
+    try { Module._ld_image_decoded(platform, key, w, h, p); } finally { if (p) Module._free(p); }
   }
 
   function fail(message) {
@@ -133,9 +174,12 @@ window.linedeskPlatform = (() => {
     const items = () => JSON.parse(UTF8ToString(Module._ld_test_items(rt))).map(toCss);
     window.linedesk = {
       items,
-      // The first visible item whose full label or visible text equals `label`.
+      // The first visible item whose full label or visible text equals `label`; "###id" also
+      // finds an item by the stable id after its changing text ("Zoë · Admin ▾###profile_menu").
       item(label) {
-        return items().find((i) => i.visible && (i.label === label || i.text === label)) || null;
+        const byId = label.startsWith("###");
+        return items().find((i) => i.visible && (i.label === label || i.text === label ||
+                                                 (byId && i.label.endsWith(label)))) || null;
       },
       state() { return JSON.parse(UTF8ToString(Module._ld_test_state(rt))); },
       // Work time of each frame since the last call (ms), then a new record starts.
@@ -145,7 +189,7 @@ window.linedeskPlatform = (() => {
     };
   }
 
-  return { attach, setTextInput, setCursor, copyText, fail, download, pickFile };
+  return { attach, setTextInput, setCursor, copyText, fail, download, pickFile, decodeImage };
 })();
 
 // The replica on this device (IndexedDB "linedesk"): "meta" holds the session, the queue and

@@ -6,70 +6,24 @@ import assert from "node:assert/strict";
 import { writeFileSync, readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServer, launchBrowser, openConsole, orgName, admin } from "./harness.mjs";
+import { startServer, launchBrowser, openConsole, orgName, admin, apiCall, apiToken, outboxTo, parseCsv,
+         downloadFrom } from "./harness.mjs";
 
 let server;
 let browser;
 let ui;
 let token;
 
-async function api(method, path, body) {
-  const res = await fetch(new URL(path, server.url), {
-    method,
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : null, text };
-}
-
-// RFC 4180 rows (quotes, doubled quotes, commas and line breaks inside quotes).
-function parseCsv(text) {
-  const rows = [];
-  let row = [], cell = "", quoted = false;
-  for (let i = 0; i < text.length; ++i) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; ++i; }
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") { row.push(cell); cell = ""; }
-    else if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") ++i;
-      row.push(cell); rows.push(row); row = []; cell = "";
-    } else cell += c;
-  }
-  if (cell !== "" || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
-
-async function downloadOf(action) {
-  const [download] = await Promise.all([ui.page.waitForEvent("download", { timeout: 20000 }), action()]);
-  return { name: download.suggestedFilename(), text: readFileSync(await download.path(), "utf8") };
-}
+const api = (method, path, body) => apiCall(server.url, token, method, path, body);
+const mailTo = (address, count = 1) => outboxTo(api, address, count);
+const downloadOf = (action) => downloadFrom(ui.page, action);
 
 const accounts = () => ui.state().then((s) => s.accounts);
-
-// The outbox's messages to `address`, polled (up to 10 s) until there are at least `count`.
-async function mailTo(address, count = 1) {
-  let messages = [];
-  for (let i = 0; i < 50; ++i) {
-    messages = (await api("GET", "/api/outbox")).json.messages.filter((m) => m.to === address);
-    if (messages.length >= count) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return messages;
-}
 
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  const login = await fetch(new URL("/api/login", server.url), {
-    method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: admin.email, password: admin.password }),
-  });
-  token = (await login.json()).token;
+  token = await apiToken(server.url, admin.email, admin.password);
   const entries = Array.from({ length: 30 }, (_, i) => ({ number: `+1555010${String(i).padStart(4, "0")}`, tag: "" }));
   assert.equal((await api("POST", "/api/numbers/import", { entries })).status, 200);
   ui = await openConsole(browser, server.url, { viewport: { width: 1400, height: 860 } });

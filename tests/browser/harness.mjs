@@ -2,7 +2,7 @@
 // Debian's Chromium with playwright-core, and clicks ImGui widgets by label through the
 // console's test hook (window.linedesk, present with ?testhook=1).
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, mkdirSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync, mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -77,6 +77,74 @@ async function launch(args, dir) {
     async dispose() { await this.stop(); rmSync(dir, { recursive: true, force: true }); },
     dir,
   };
+}
+
+// The server's JSON API with a session token: {status, json, text}.
+export async function apiCall(url, token, method, path, body) {
+  const res = await fetch(new URL(path, url), {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : null, text };
+}
+
+// Signs in through the API and returns the session token.
+export async function apiToken(url, email, password) {
+  const login = await fetch(new URL("/api/login", url), {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  const body = await login.json();
+  if (!body.token) throw new Error("sign-in failed: " + JSON.stringify(body));
+  return body.token;
+}
+
+// The outbox's messages to `address` (through `api`, bound to a server and token), polled for
+// up to 10 s until there are at least `count`.
+export async function outboxTo(api, address, count = 1) {
+  let messages = [];
+  for (let i = 0; i < 50; ++i) {
+    messages = (await api("GET", "/api/outbox")).json.messages.filter((m) => m.to === address);
+    if (messages.length >= count) break;
+    await sleep(200);
+  }
+  return messages;
+}
+
+// RFC 4180 rows (quotes, doubled quotes, commas and line breaks inside quotes).
+export function parseCsv(text) {
+  const rows = [];
+  let row = [], cell = "", quoted = false;
+  for (let i = 0; i < text.length; ++i) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; ++i; }
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { row.push(cell); cell = ""; }
+    else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") ++i;
+      row.push(cell); rows.push(row); row = []; cell = "";
+    } else cell += c;
+  }
+  if (cell !== "" || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+// The browser download `action` starts: its suggested name and text.
+export async function downloadFrom(page, action) {
+  const [download] = await Promise.all([page.waitForEvent("download", { timeout: 20000 }), action()]);
+  return { name: download.suggestedFilename(), text: readFileSync(await download.path(), "utf8") };
+}
+
+// A file in a fresh temp folder (for the browser's file picker).
+export function tempFile(name, content) {
+  const file = join(mkdtempSync(join(tmpdir(), "linedesk-upload-")), name);
+  writeFileSync(file, content);
+  return file;
 }
 
 export function sqlite(db, sql) {
@@ -172,10 +240,17 @@ export class ConsoleDriver {
     return path;
   }
   // Waits until the console's sync reports `condition` (a function of the test state).
+  // On a timeout the error carries the last state, so a failure says what the console showed.
   async waitForState(condition, timeout = 15000) {
-    await this.page.waitForFunction(
-      (src) => { const st = window.linedesk && window.linedesk.state(); return st && (new Function("s", "return " + src))(st); },
-      condition, { timeout });
+    try {
+      await this.page.waitForFunction(
+        (src) => { const st = window.linedesk && window.linedesk.state(); return st && (new Function("s", "return " + src))(st); },
+        condition, { timeout });
+    } catch (e) {
+      const last = await this.state().catch(() => null);
+      e.message += `\nwaiting for: ${condition}\nlast state: ${JSON.stringify(last)}`;
+      throw e;
+    }
   }
   async signIn(email = admin.email, password = admin.password) {
     await this.fill("Email", email);

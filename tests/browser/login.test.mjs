@@ -89,6 +89,7 @@ test("the mouse wheel scrolls a long list by about what the browser would", asyn
   for (const dpr of [1, 2]) {
     const ui = await openConsole(browser, server.url, { deviceScaleFactor: dpr });
     await ui.signIn();
+    await ui.click("Organizations");
     const first = await ui.waitForItem("Département 01");
     // Chromium's device-scale emulation reports deltas in its own unit; measure what the
     // page received and expect a browser-like distance: about one CSS pixel per delta pixel.

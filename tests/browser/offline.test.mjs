@@ -29,6 +29,8 @@ test("an edit made offline survives a reload and syncs when the server is back",
     .catch(async () => { await ui.page.reload(); await ui.waitForItem(`${orgName}###org_picker`); });
 
   await server.stop();
+  await ui.click("Organizations");
+  await ui.click("Create New Sub-Organization");
   await ui.fill("Sub-organization name", "Offline Département");
   await ui.click("Create");
   await ui.waitForState("s.pending === 1 && !s.saving");
@@ -37,6 +39,7 @@ test("an edit made offline survives a reload and syncs when the server is back",
 
   // Reload with the server still down: the console and the pending edit come from this device.
   await ui.page.reload();
+  await ui.click("Organizations");
   await ui.waitForItem("Offline Département", 30000);
   const st = await ui.state();
   assert.equal(st.screen, "main");
@@ -54,6 +57,7 @@ test("an edit made offline survives a reload and syncs when the server is back",
   try {
     const second = await openConsole(other, server.url);
     await second.signIn();
+    await second.click("Organizations");
     await second.waitForItem("Offline Département", 20000);
     await second.screenshot("offline-second-browser");
   } finally {
@@ -88,6 +92,8 @@ test("a change the server refuses is listed under Sync issues, edited there and 
   // This browser goes offline and creates "Twin Team"; meanwhile another administrator's
   // script creates a sibling of the same name on the server.
   await ui.page.context().setOffline(true);
+  await ui.click("Organizations");
+  await ui.click("Create New Sub-Organization");
   await ui.fill("Sub-organization name", "Twin Team");
   await ui.click("Create");
   await ui.waitForState("s.pending === 1 && !s.saving");
