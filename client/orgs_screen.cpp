@@ -364,7 +364,7 @@ void draw_settings(const Ui& ui, ConsoleContext& ctx, SettingsState& s) {
   section("Invitation email");
   ImGui::BeginGroup();
   const float w = std::min(ui.px(520.f), ImGui::GetContentRegionAvail().x * 0.5f);
-  widgets::muted_text(("Template " + source(policy::kInvitationBody) + ". {name}, {number}, "
+  widgets::muted_text(("Template: " + source(policy::kInvitationBody) + ". {name}, {number}, "
                        "{organization} and {link} are filled in.").c_str());
   widgets::labeled_input("Subject", s.subject, sizeof s.subject, 0, w);
   if (const std::string* e = s.template_fb.about("value")) widgets::error_text(*e);
@@ -424,7 +424,8 @@ void draw_settings(const Ui& ui, ConsoleContext& ctx, SettingsState& s) {
                        "with the Numbers or Settings privilege nearest above are told.").c_str());
   for (const Administrator* a : designated_candidates(st, org->id)) {
     bool on = s.recipients.count(a->id.value) > 0;
-    const std::string label = a->display_name() + " (" + a->email + ")##notify";
+    const std::string name = a->display_name();
+    const std::string label = (name == a->email ? name : name + " (" + a->email + ")") + "##notify";
     if (ImGui::Checkbox(label.c_str(), &on)) {
       if (on) s.recipients.insert(a->id.value);
       else s.recipients.erase(a->id.value);

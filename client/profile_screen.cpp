@@ -128,10 +128,10 @@ void draw_activity(const Ui& ui, ConsoleContext& ctx, ActivityState& s) {
   ImGui::SetNextItemWidth(ui.px(180.f));
   ImGui::InputTextWithHint("##activity_text", "Target or summary", s.text, sizeof s.text);
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(ui.px(110.f));
+  ImGui::SetNextItemWidth(ui.px(140.f));
   ImGui::InputTextWithHint("##activity_from", "From YYYY-MM-DD", s.from, sizeof s.from);
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(ui.px(110.f));
+  ImGui::SetNextItemWidth(ui.px(140.f));
   ImGui::InputTextWithHint("##activity_to", "To YYYY-MM-DD", s.to, sizeof s.to);
   const ActivityFilter filter{s.admin, s.action, s.text, s.from, s.to};
   ImGui::SameLine();
@@ -180,7 +180,7 @@ void draw_activity(const Ui& ui, ConsoleContext& ctx, ActivityState& s) {
   widgets::error_text(s.fb.error);
   widgets::notice_text(s.fb.notice);
   if (s.loading) widgets::muted_text("Asking the server…");
-  ImGui::Text("%lld entries%s (times in UTC)", static_cast<long long>(s.total),
+  ImGui::Text("%s%s (times in UTC)", widgets::plural(static_cast<std::size_t>(s.total), "entry", "entries").c_str(),
               s.total > static_cast<std::int64_t>(s.entries.size()) ? ", the newest 500 shown" : "");
 
   if (ImGui::BeginTable("activity", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |

@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launchBrowser, openConsole, orgName, admin, apiCall, apiToken, outboxTo,
-         tempFile, sqlite } from "./harness.mjs";
+         tempFile, sqlite, downloadFrom } from "./harness.mjs";
 
 let server;
 let browser;
@@ -221,5 +221,61 @@ test("the profile: a wrong phone is named, a photo shows as an image, the edit s
 
   await ui.click("Logout##profile");
   await ui.waitForState("s.screen === 'login'");
+  assert.equal(ui.errors.length, 0, ui.errors.join("\n"));
+});
+
+test("keyboard: Tab moves between the fields of a dialog and Enter creates", async () => {
+  await ui.replace("Email", admin.email);  // signed out above: the form keeps the address
+  await ui.fill("Password", admin.password);
+  await ui.click("Sign in");
+  await ui.waitForState("s.screen === 'main' && s.online");
+  await ui.click("Organizations");
+  await ui.click("Create New Sub-Organization");
+  await ui.fill("Sub-organization name", "Keyboard Team");
+  await ui.press("Tab");
+  await ui.waitForState("s.active === 'Description'");
+  await ui.page.keyboard.type("Made without the mouse");
+  await ui.press("Shift+Tab");
+  await ui.waitForState("s.active === 'Sub-organization name'");
+  await ui.press("Enter");
+  await ui.waitForState("s.pending === 0 && /Keyboard Team/.test(s.console.orgs.feedback.notice)");
+  const made = (await api("GET", "/api/orgs")).json.orgs.find((o) => o.name === "Keyboard Team");
+  assert.equal(made?.description, "Made without the mouse");
+});
+
+test("settings: the invitation template and threshold are saved, a bad threshold is named; the activity report lists and downloads them", async () => {
+  await ui.click("Settings");
+  await ui.replace("Subject", "Your {organization} line, {name}");
+  await ui.click("Save template");
+  await ui.waitForState("s.pending === 0 && /Invitation template saved/.test(s.console.settings.template.notice)");
+  await ui.replace("Threshold (%)", "0");
+  await ui.click("Save threshold");
+  await ui.waitForState("s.console.settings.threshold.error !== ''");
+  assert.match((await consoleState()).settings.threshold.error, /1.*100/);
+  await ui.replace("Threshold (%)", "60");
+  await ui.click("Save threshold");
+  await ui.waitForState("s.pending === 0 && /60 %/.test(s.console.settings.threshold.notice)");
+  await ui.screenshot("settings-saved");
+  const orgs = (await api("GET", "/api/orgs")).json;
+  const policies = JSON.stringify((await api("GET", `/api/orgs/${orgs.root}/policies`)).json);
+  assert.match(policies, /Your \{organization\} line, \{name\}/);
+  assert.match(policies, /"utilization_threshold"[^}]*60/);
+
+  await ui.click("Reports");
+  await ui.click("Admin Activity Report");
+  await ui.waitForState("s.console.activity.entries > 5");
+  await ui.fill("##activity_action", "set_policy");
+  await ui.fill("##activity_text", "utilization_threshold");
+  await ui.click("Search##activity");
+  await ui.waitForState("s.console.activity.entries === 1 && s.console.activity.total === 1");
+  await ui.screenshot("reports-activity");
+  const file = await downloadFrom(ui.page, () => ui.click("Download CSV##activity"));
+  assert.equal(file.name, "admin-activity.csv");
+  assert.match(file.text, /utilization_threshold/);
+  assert.doesNotMatch(file.text, /invitation_subject/);
+  // A date the report cannot read is named where the administrator typed it.
+  await ui.fill("##activity_from", "2026-13-01");
+  await ui.click("Search##activity");
+  await ui.waitForState("s.console.activity.feedback.field === 'from'");
   assert.equal(ui.errors.length, 0, ui.errors.join("\n"));
 });
