@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "screens.hpp"
+#include "view_text.hpp"
 #include "shared/exports.hpp"
 #include "shared/reports.hpp"
 #include "shared/time_zone.hpp"
@@ -17,27 +18,12 @@ using widgets::plural;
 constexpr NumberState kStates[] = {NumberState::kAvailable, NumberState::kReserved,
                                    NumberState::kPendingInvitation, NumberState::kAssigned,
                                    NumberState::kActivated};
-constexpr ImGuiWindowFlags kDialog = ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize;
-
-void place_dialog(const Ui& ui) {
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + ui.px(110.f)),
-                          ImGuiCond_Appearing, ImVec2(0.5f, 0.f));
-}
-
 std::vector<std::string> selected_numbers(const State& st, const std::set<NumberId>& sel) {
   std::vector<std::string> out;
   for (NumberId id : sel) {
     if (const Number* n = st.number(id)) out.push_back(n->e164);
   }
   return out;
-}
-
-std::string utc_text(TimestampMs ms) {
-  const CivilTime c = civil_from_utc(ms);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d UTC", c.year, c.month, c.day, c.hour, c.minute);
-  return buf;
 }
 
 }  // namespace
@@ -177,7 +163,7 @@ void draw_numbers(const Ui& ui, ConsoleContext& ctx, NumbersState& s) {
     if (s.history.is_array()) {
       if (s.history.empty()) widgets::muted_text("Nothing happened to this number yet.");
       for (const Json& e : s.history) {
-        const std::string line = utc_text(e.value("at_ms", std::int64_t{0})) + "  " +
+        const std::string line = utc_text(e.value("at_ms", std::int64_t{0})) + " UTC  " +
                                  e.value("admin_email", std::string("LineDesk")) + "  " +
                                  e.value("summary", std::string());
         ImGui::TextUnformatted(line.c_str());
@@ -238,7 +224,7 @@ void draw_numbers(const Ui& ui, ConsoleContext& ctx, NumbersState& s) {
 
   // Allocate: a count of the lowest free numbers, or the selected ones.
   if (s.allocate_open) {
-    place_dialog(ui);
+    widgets::place_dialog(ui);
     if (ImGui::Begin("Allocate numbers", &s.allocate_open, kDialog)) {
       const std::vector<OrgId> targets = allocation_targets(st, org->id);
       if (std::find(targets.begin(), targets.end(), s.allocate_to) == targets.end()) {
@@ -291,7 +277,7 @@ void draw_numbers(const Ui& ui, ConsoleContext& ctx, NumbersState& s) {
 
   // Reserve the selected numbers with a tag.
   if (s.reserve_open) {
-    place_dialog(ui);
+    widgets::place_dialog(ui);
     if (ImGui::Begin("Reserve numbers", &s.reserve_open, kDialog)) {
       ImGui::TextUnformatted(plural(s.selected.size(), "selected number", "selected numbers").c_str());
       const bool enter = widgets::labeled_input("Tag", s.reserve_tag, sizeof s.reserve_tag,

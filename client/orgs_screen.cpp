@@ -38,23 +38,11 @@ bool submit(ConsoleContext& ctx, CommandArgs args, Feedback& fb, const std::stri
 
 namespace {
 
-constexpr ImGuiWindowFlags kDialog = ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize;
-
-void place_dialog(const Ui& ui) {
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + ui.px(110.f)),
-                          ImGuiCond_Appearing, ImVec2(0.5f, 0.f));
-}
-
 // A titled section of a long screen.
 void section(const char* title) {
   ImGui::Spacing();
   ImGui::TextUnformatted(title);
   ImGui::Separator();
-}
-
-void field_error(const Feedback& fb, const char* field) {
-  if (const std::string* e = fb.about(field)) widgets::error_text(*e);
 }
 
 // The policy's editor in its row: a toggle, a number, a language; texts and lists are edited in
@@ -251,7 +239,7 @@ void draw_organizations(const Ui& ui, ConsoleContext& ctx, OrgsState& s) {
 
   // Create New Sub-Organization.
   if (s.create_open) {
-    place_dialog(ui);
+    widgets::place_dialog(ui);
     if (ImGui::Begin("Create New Sub-Organization", &s.create_open, kDialog)) {
       ImGui::TextUnformatted("Parent organization");
       widgets::org_combo("##parent", st, top, s.create_parent);
@@ -279,7 +267,7 @@ void draw_organizations(const Ui& ui, ConsoleContext& ctx, OrgsState& s) {
 
   // Edit.
   if (s.edit_open && org) {
-    place_dialog(ui);
+    widgets::place_dialog(ui);
     if (ImGui::Begin("Edit Organization", &s.edit_open, kDialog)) {
       widgets::labeled_input("Organization name", s.edit_name, sizeof s.edit_name, 0, ui.px(340.f));
       field_error(s.edit_fb, "name");
@@ -303,7 +291,7 @@ void draw_organizations(const Ui& ui, ConsoleContext& ctx, OrgsState& s) {
 
   // Delete: the seed's confirmation.
   if (s.confirm_delete) ImGui::OpenPopup("Delete organization");
-  place_dialog(ui);
+  widgets::place_dialog(ui);
   if (ImGui::BeginPopupModal("Delete organization", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::TextUnformatted(kDeleteQuestion);
     if (org) widgets::muted_text(org->name.c_str());

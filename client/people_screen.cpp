@@ -11,17 +11,6 @@ namespace {
 using widgets::button;
 using widgets::copy_to;
 
-constexpr ImGuiWindowFlags kDialog = ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize;
-
-void place_dialog(const Ui& ui) {
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + ui.px(110.f)),
-                          ImGuiCond_Appearing, ImVec2(0.5f, 0.f));
-}
-
-void field_error(const Feedback& fb, const char* field) {
-  if (const std::string* e = fb.about(field)) widgets::error_text(*e);
-}
 // The error when no field of the form shows it.
 void other_error(const Feedback& fb, std::initializer_list<const char*> fields) {
   for (const char* f : fields) {
@@ -97,7 +86,7 @@ void draw_roles(const Ui& ui, ConsoleContext& ctx, PeopleState& s) {
 
   if (s.role_form) {
     bool open = true;
-    place_dialog(ui);
+    widgets::place_dialog(ui);
     if (ImGui::Begin(s.role_form->id.valid() ? "Edit Role###role_form" : "Create Role###role_form", &open, kDialog)) {
       widgets::labeled_input("Role name", s.role_name, sizeof s.role_name, 0, ui.px(300.f));
       field_error(s.role_form_fb, "name");
@@ -211,7 +200,7 @@ void draw_permissions(const Ui& ui, ConsoleContext& ctx, PeopleState& s) {
 
   if (s.group_form) {
     bool open = true;
-    place_dialog(ui);
+    widgets::place_dialog(ui);
     const char* title = s.group_form->id.valid() ? "Edit User Permissions###group_form"
                                                  : "Create User Permissions###group_form";
     if (ImGui::Begin(title, &open, kDialog)) {
@@ -302,7 +291,7 @@ void draw_administrators(const Ui& ui, ConsoleContext& ctx, PeopleState& s) {
 
   // Invite Administrator.
   if (s.invite_open) {
-    place_dialog(ui);
+    widgets::place_dialog(ui);
     if (ImGui::Begin("Invite Administrator", &s.invite_open, kDialog)) {
       widgets::labeled_input("First Name##admin", s.invite_first, sizeof s.invite_first, 0, ui.px(320.f));
       field_error(s.invite_fb, "first_name");
@@ -341,7 +330,7 @@ void draw_administrators(const Ui& ui, ConsoleContext& ctx, PeopleState& s) {
   if (s.editing_admin && !editing) s.editing_admin.reset();
   if (editing) {
     bool open = true;
-    place_dialog(ui);
+    widgets::place_dialog(ui);
     if (ImGui::Begin("Edit Administrator", &open, kDialog)) {
       ImGui::Text("%s (%s)", editing->display_name().c_str(), editing->email.c_str());
       ImGui::TextUnformatted("Organization");
@@ -370,7 +359,7 @@ void draw_administrators(const Ui& ui, ConsoleContext& ctx, PeopleState& s) {
 
   // Remove, confirmed.
   if (s.confirm_remove) ImGui::OpenPopup("Remove administrator");
-  place_dialog(ui);
+  widgets::place_dialog(ui);
   if (ImGui::BeginPopupModal("Remove administrator", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     const Administrator* a = s.confirm_remove ? st.admin(*s.confirm_remove) : nullptr;
     ImGui::Text("Remove %s? They can no longer sign in.", a ? a->email.c_str() : "this administrator");

@@ -3,24 +3,13 @@
 #include <cstdio>
 
 #include "screens.hpp"
+#include "view_text.hpp"
 #include "shared/time_zone.hpp"
 
 namespace linedesk::client {
 namespace {
 
 using widgets::copy_to;
-
-std::string utc_text(TimestampMs ms) {
-  const CivilTime c = civil_from_utc(ms);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", c.year, c.month, c.day, c.hour,
-                c.minute, c.second);
-  return buf;
-}
-
-void field_error(const Feedback& fb, const char* field) {
-  if (const std::string* e = fb.about(field)) widgets::error_text(*e);
-}
 
 }  // namespace
 

@@ -34,6 +34,14 @@ struct Feedback {
   const std::string* about(const char* f) const { return field == f ? &error : nullptr; }
 };
 
+// The error of `fb` under the field it names.
+inline void field_error(const Feedback& fb, const char* field) {
+  if (const std::string* e = fb.about(field)) widgets::error_text(*e);
+}
+
+// Flags of the screens' dialogs (sized to their content).
+inline constexpr ImGuiWindowFlags kDialog = ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize;
+
 // Submits `args`; on success sets `fb` to `done_text` (with "on this device" while offline).
 bool submit(ConsoleContext& ctx, CommandArgs args, Feedback& fb, const std::string& done_text);
 

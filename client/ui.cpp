@@ -52,6 +52,12 @@ bool begin_combo(const char* label, const char* preview) {
   return open;
 }
 
+void place_dialog(const Ui& ui) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + ui.px(110.f)),
+                          ImGuiCond_Appearing, ImVec2(0.5f, 0.f));
+}
+
 void error_text(const std::string& message) {
   if (message.empty()) return;
   ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(190, 30, 45, 255));

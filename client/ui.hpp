@@ -34,6 +34,9 @@ bool begin_combo(const char* label, const char* preview);
 // Tells the test hook the label of item `id` (no-op without the hook).
 void announce(ImGuiID id, const char* label);
 
+// Places the next window (a dialog) centred near the top when it appears.
+void place_dialog(const Ui& ui);
+
 // Error text in the console's error colour, wrapped to the available width.
 void error_text(const std::string& message);
 // Secondary text.

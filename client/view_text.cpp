@@ -1,6 +1,10 @@
 // Header texts.
 #include "view_text.hpp"
 
+#include <cstdio>
+
+#include "shared/time_zone.hpp"
+
 namespace linedesk::client {
 namespace {
 
@@ -35,6 +39,14 @@ std::string ago(TimestampMs then, TimestampMs now) {
   if (s < 86400) return std::to_string(s / 3600) + " h ago";
   const std::int64_t d = s / 86400;
   return std::to_string(d) + (d == 1 ? " day ago" : " days ago");
+}
+
+std::string utc_text(TimestampMs ms) {
+  const CivilTime c = civil_from_utc(ms);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", c.year, c.month, c.day, c.hour,
+                c.minute, c.second);
+  return buf;
 }
 
 }  // namespace linedesk::client

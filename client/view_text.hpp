@@ -13,5 +13,7 @@ namespace linedesk::client {
 std::string sync_status_line(const SyncStatus& status);
 // "just now", "42 s ago", "5 min ago", "3 h ago", "2 days ago"; "never" for 0.
 std::string ago(TimestampMs then, TimestampMs now);
+// "2026-11-05 10:04:09" (UTC, as the reports give times).
+std::string utc_text(TimestampMs ms);
 
 }  // namespace linedesk::client
