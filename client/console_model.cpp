@@ -3,6 +3,7 @@
 #include "console_model.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "shared/text.hpp"
 #include "shared/time_zone.hpp"
@@ -14,6 +15,22 @@ std::optional<Error> refusal(const State& st, AdminId actor, TimestampMs now, co
   auto r = validate(st, ctx, args);
   if (!r) return r.error();
   return std::nullopt;
+}
+
+const std::optional<Error>& RefusalCache::get(const State& st, AdminId actor, TimestampMs now,
+                                              const CommandArgs& args) {
+  if (st.revision() != revision_ || actor != actor_) {
+    answers_.clear();
+    revision_ = st.revision();
+    actor_ = actor;
+  }
+  const std::string key = args_to_json(args).dump();
+  auto it = answers_.find(key);
+  if (it == answers_.end()) {
+    ++checks_;
+    it = answers_.emplace(key, refusal(st, actor, now, args)).first;
+  }
+  return it->second;
 }
 
 namespace {
@@ -259,6 +276,72 @@ Result<std::string> activity_path(const ActivityFilter& f, bool csv) {
     return make_error("invalid_date", "to", "To: the last day is before the first.");
   }
   return path;
+}
+
+namespace {
+
+std::string grouped(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (n < 0 ? "-" : "") + out;
+}
+
+}  // namespace
+
+std::string usage_text(UsageKind kind, std::int64_t amount) {
+  switch (kind) {
+    case UsageKind::kVoice: return grouped((amount + 59) / 60) + " min";
+    case UsageKind::kMessage: return grouped(amount) + (amount == 1 ? " message" : " messages");
+    case UsageKind::kData: {
+      char buf[32];
+      const double mb = static_cast<double>(amount) / 1e6;
+      if (mb >= 1000.0) std::snprintf(buf, sizeof buf, "%.1f GB", mb / 1000.0);
+      else std::snprintf(buf, sizeof buf, "%.1f MB", mb);
+      return buf;
+    }
+  }
+  return std::to_string(amount);
+}
+
+double usage_axis_value(UsageKind kind, std::int64_t amount) {
+  switch (kind) {
+    case UsageKind::kVoice: return static_cast<double>(amount) / 60.0;
+    case UsageKind::kMessage: return static_cast<double>(amount);
+    case UsageKind::kData: return static_cast<double>(amount) / 1e6;
+  }
+  return static_cast<double>(amount);
+}
+
+std::string usage_heading(UsageKind kind) {
+  switch (kind) {
+    case UsageKind::kVoice: return "Voice Usage for The Current Cycle";
+    case UsageKind::kMessage: return "Message Usage for The Current Cycle";
+    case UsageKind::kData: return "Data Usage for The Current Cycle";
+  }
+  return "";
+}
+
+double axis_top(double max) {
+  if (!(max > 0)) return 1.0;
+  double step = 1.0;
+  while (step * 10 <= max) step *= 10;
+  while (step > max) step /= 10;
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    if (step * m >= max) return step * m;
+  }
+  return step * 10;
+}
+
+std::string cycle_name(const Cycle& c) {
+  static constexpr const char* kMonths[] = {"January", "February", "March",     "April",
+                                            "May",     "June",     "July",      "August",
+                                            "September", "October", "November", "December"};
+  if (c.month < 1 || c.month > 12) return "";
+  return std::string(kMonths[c.month - 1]) + " " + std::to_string(c.year);
 }
 
 }  // namespace linedesk::client

@@ -6,10 +6,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "shared/dashboard.hpp"
 #include "shared/engine.hpp"
 #include "shared/mail_template.hpp"
 #include "shared/query.hpp"
@@ -19,6 +21,20 @@ namespace linedesk::client {
 // Why the core would refuse `args` from `actor` now (its message, naming the field), or
 // nullopt when it would be accepted. Changes nothing: buttons are disabled with this reason.
 std::optional<Error> refusal(const State& st, AdminId actor, TimestampMs now, const CommandArgs& args);
+
+// refusal() remembered until the state changes: screens ask it for disabled buttons every
+// frame, and some rules look at every account or number (deleting a group or an organization).
+class RefusalCache {
+ public:
+  const std::optional<Error>& get(const State& st, AdminId actor, TimestampMs now, const CommandArgs& args);
+  std::size_t checks() const { return checks_; }  // how many times the core was asked (tests)
+
+ private:
+  std::uint64_t revision_ = 0;
+  AdminId actor_;
+  std::map<std::string, std::optional<Error>> answers_;  // by the command's JSON
+  std::size_t checks_ = 0;
+};
 
 // Organizations the administrator may see, depth first, children by name.
 struct OrgRow {
@@ -94,6 +110,19 @@ struct ActivityFilter {
 // "/api/reports/activity?admin=...&from=..." (or ".csv" with `csv`), or the field that is
 // wrong ("from": "Write the date as YYYY-MM-DD, e.g. 2026-11-05.").
 Result<std::string> activity_path(const ActivityFilter& filter, bool csv);
+
+// --- Dashboard (seed 004) ---------------------------------------------------------------------
+// An amount of usage as the Dashboard shows it: billable minutes ("125 min", seconds rounded
+// up per total), messages ("1,204 messages") or data ("340.5 MB", "1.2 GB").
+std::string usage_text(UsageKind kind, std::int64_t amount);
+// The value of one unit on the chart's axis for `kind` (voice in minutes, data in MB).
+double usage_axis_value(UsageKind kind, std::int64_t amount);
+// "Voice Usage for The Current Cycle" (the seed's headings).
+std::string usage_heading(UsageKind kind);
+// A round top for a chart axis at or above `max` (1, 2 or 5 times a power of ten); 1 for 0.
+double axis_top(double max);
+// "November 2026".
+std::string cycle_name(const Cycle& c);
 
 // Percent-encoding for a query value.
 std::string url_encode(std::string_view s);

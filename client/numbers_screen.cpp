@@ -88,10 +88,17 @@ void draw_numbers(const Ui& ui, ConsoleContext& ctx, NumbersState& s) {
   q.tag = s.tag;
   q.text = s.search;
   q.limit = 0;
-  s.table.refresh(st, q);
-  // Selected numbers that left the inventory (released elsewhere, deleted) are forgotten.
-  for (auto it = s.selected.begin(); it != s.selected.end();) {
-    it = st.number(*it) ? std::next(it) : s.selected.erase(it);
+  // The selection is of numbers shown: another organization starts afresh, and numbers a filter
+  // or a change (released, moved elsewhere) took out of the table are forgotten.
+  if (s.shown_for != org->id) {
+    s.selected.clear();
+    s.shown_for = org->id;
+  }
+  if (s.table.refresh(st, q) && !s.selected.empty()) {
+    const std::set<NumberId> shown(s.table.rows().begin(), s.table.rows().end());
+    for (auto it = s.selected.begin(); it != s.selected.end();) {
+      it = shown.count(*it) ? std::next(it) : s.selected.erase(it);
+    }
   }
 
   // Actions.
@@ -127,7 +134,9 @@ void draw_numbers(const Ui& ui, ConsoleContext& ctx, NumbersState& s) {
       s.history_error = "The assignment history is kept on the server; it shows once the server can be reached.";
     } else if (n) {
       s.history_loading = true;
-      ctx.fetch("/api/numbers/" + url_encode(n->e164) + "/history", [&s](int status, const std::string& body) {
+      const int request = s.history_request = next_request();
+      ctx.fetch("/api/numbers/" + url_encode(n->e164) + "/history", [&s, request](int status, const std::string& body) {
+        if (request != s.history_request) return;  // another number was asked for since
         s.history_loading = false;
         Json j = Json::parse(body, nullptr, false);
         if (status == 200 && j.is_object()) {
@@ -256,7 +265,7 @@ void draw_numbers(const Ui& ui, ConsoleContext& ctx, NumbersState& s) {
       c.from = org->id;
       if (s.allocate_selected && !s.selected.empty()) c.numbers = selected_numbers(st, s.selected);
       else c.count = s.allocate_count;
-      const std::optional<Error> why = refusal(st, ctx.admin->id, ctx.now, c);
+      const std::optional<Error>& why = s.refusals.get(st, ctx.admin->id, ctx.now, c);
       if (button("Allocate numbers", !why, why ? why->message : std::string())) {
         const std::size_t n = c.numbers.empty() ? static_cast<std::size_t>(c.count) : c.numbers.size();
         if (submit(ctx, c, s.fb, plural(n, "number", "numbers") + " allocated to " + (to ? to->name : "") + ".")) {

@@ -14,6 +14,11 @@ namespace linedesk::client {
 using widgets::button;
 using widgets::copy_to;
 
+int next_request() {
+  static int last = 0;
+  return ++last;
+}
+
 bool submit(ConsoleContext& ctx, CommandArgs args, Feedback& fb, const std::string& done_text) {
   // Said as done only once this device's storage holds the change (it survives a reload).
   auto answered = std::make_shared<bool>(false);
@@ -122,7 +127,7 @@ void draw_policies(const Ui& ui, ConsoleContext& ctx, OrgsState& s, OrgId org) {
     ImGui::TableNextColumn();
     widgets::muted_text(row.source.c_str());
     ImGui::TableNextColumn();
-    std::string& edit = s.policy_edits[std::string(def.key)];
+    std::string& edit = s.policy_edits[{org, std::string(def.key)}];
     if (auto value = policy_editor(ui, def, row, edit)) {
       if (submit(ctx, SetPolicy{org, std::string(def.key), *value}, s.policy_fb,
                  std::string(def.label) + " set here.")) {
@@ -224,12 +229,13 @@ void draw_organizations(const Ui& ui, ConsoleContext& ctx, OrgsState& s) {
                             .c_str());
     if (ImGui::Button("Edit")) {
       s.edit_open = true;
+      s.editing = org->id;
       copy_to(s.edit_name, sizeof s.edit_name, org->name);
       copy_to(s.edit_description, sizeof s.edit_description, org->description);
       s.edit_fb.clear();
     }
     ImGui::SameLine();
-    const std::optional<Error> why = refusal(st, ctx.admin->id, ctx.now, DeleteOrg{org->id});
+    const std::optional<Error>& why = s.refusals.get(st, ctx.admin->id, ctx.now, DeleteOrg{org->id});
     if (button("Delete", !why, why ? why->message : std::string())) s.confirm_delete = true;
     if (why) widgets::muted_text(why->message.c_str());
     ImGui::Separator();
@@ -265,8 +271,10 @@ void draw_organizations(const Ui& ui, ConsoleContext& ctx, OrgsState& s) {
     ImGui::End();
   }
 
-  // Edit.
-  if (s.edit_open && org) {
+  // Edit: the organization it was opened for, whatever is selected meanwhile.
+  const Organization* edited = st.org(s.editing);
+  if (s.edit_open && !edited) s.edit_open = false;  // deleted meanwhile
+  if (s.edit_open && edited) {
     widgets::place_dialog(ui);
     if (ImGui::Begin("Edit Organization", &s.edit_open, kDialog)) {
       widgets::labeled_input("Organization name", s.edit_name, sizeof s.edit_name, 0, ui.px(340.f));
@@ -275,7 +283,7 @@ void draw_organizations(const Ui& ui, ConsoleContext& ctx, OrgsState& s) {
       field_error(s.edit_fb, "description");
       if (s.edit_fb.field != "name" && s.edit_fb.field != "description") widgets::error_text(s.edit_fb.error);
       if (ImGui::Button("Save##org")) {
-        EditOrg c{org->id, std::string(s.edit_name), std::string(s.edit_description)};
+        EditOrg c{edited->id, std::string(s.edit_name), std::string(s.edit_description)};
         if (submit(ctx, c, s.fb, "Organization saved.")) {
           s.edit_open = false;
         } else {
@@ -290,7 +298,7 @@ void draw_organizations(const Ui& ui, ConsoleContext& ctx, OrgsState& s) {
   }
 
   // Delete: the seed's confirmation.
-  if (s.confirm_delete) ImGui::OpenPopup("Delete organization");
+  if (s.confirm_delete && !ImGui::IsPopupOpen("Delete organization")) ImGui::OpenPopup("Delete organization");
   widgets::place_dialog(ui);
   if (ImGui::BeginPopupModal("Delete organization", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::TextUnformatted(kDeleteQuestion);

@@ -72,7 +72,7 @@ void draw_roles(const Ui& ui, ConsoleContext& ctx, PeopleState& s) {
         s.role_form_fb.clear();
       }
       ImGui::SameLine();
-      const std::optional<Error> why = refusal(st, ctx.admin->id, ctx.now, DeleteRole{r->id});
+      const std::optional<Error>& why = s.refusals.get(st, ctx.admin->id, ctx.now, DeleteRole{r->id});
       ImGui::BeginDisabled(why.has_value());
       if (ImGui::SmallButton(("Delete##role_" + r->name).c_str())) {
         submit(ctx, DeleteRole{r->id}, s.roles_fb, "Role \"" + r->name + "\" deleted.");
@@ -186,7 +186,7 @@ void draw_permissions(const Ui& ui, ConsoleContext& ctx, PeopleState& s) {
         }
       }
       ImGui::SameLine();
-      const std::optional<Error> why = refusal(st, ctx.admin->id, ctx.now, DeletePermissionGroup{g->id});
+      const std::optional<Error>& why = s.refusals.get(st, ctx.admin->id, ctx.now, DeletePermissionGroup{g->id});
       ImGui::BeginDisabled(why.has_value());
       if (ImGui::SmallButton(("Delete##group_" + g->name).c_str())) {
         submit(ctx, DeletePermissionGroup{g->id}, s.groups_fb, "\"" + g->name + "\" deleted.");
@@ -358,7 +358,7 @@ void draw_administrators(const Ui& ui, ConsoleContext& ctx, PeopleState& s) {
   }
 
   // Remove, confirmed.
-  if (s.confirm_remove) ImGui::OpenPopup("Remove administrator");
+  if (s.confirm_remove && !ImGui::IsPopupOpen("Remove administrator")) ImGui::OpenPopup("Remove administrator");
   widgets::place_dialog(ui);
   if (ImGui::BeginPopupModal("Remove administrator", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     const Administrator* a = s.confirm_remove ? st.admin(*s.confirm_remove) : nullptr;

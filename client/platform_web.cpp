@@ -149,6 +149,11 @@ bool PlatformWeb::font_has_glyphs(const char* utf8) const {
 }
 
 void PlatformWeb::begin_frame() {
+  // Textures dropped from the image cache during the last frame: its draw data is rendered.
+  if (!retired_textures_.empty()) {
+    glDeleteTextures(static_cast<GLsizei>(retired_textures_.size()), retired_textures_.data());
+    retired_textures_.clear();
+  }
   sync_canvas_size();
   if (dpr_ != font_dpr_) build_fonts();
   ImGui_ImplOpenGL3_NewFrame();
@@ -205,7 +210,7 @@ ImTextureID PlatformWeb::image(const std::string& data_url) {
       for (auto i = images_.begin(); i != images_.end(); ++i) {
         if (i->second.used < oldest->second.used) oldest = i;
       }
-      if (oldest->second.texture) glDeleteTextures(1, &oldest->second.texture);
+      if (oldest->second.texture) retired_textures_.push_back(oldest->second.texture);
       images_.erase(oldest);
     }
     Image img;

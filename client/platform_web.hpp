@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "imgui.h"
 #include "ui.hpp"
@@ -66,6 +67,7 @@ class PlatformWeb {
     std::uint64_t used = 0;
   };
   std::unordered_map<std::string, Image> images_;
+  std::vector<unsigned> retired_textures_;  // deleted at the next frame's start, not mid-frame
   int next_image_key_ = 1;
   std::uint64_t image_clock_ = 0;
 };

@@ -124,7 +124,7 @@ void draw_activity(const Ui& ui, ConsoleContext& ctx, ActivityState& s) {
   ImGui::InputTextWithHint("##activity_to", "To YYYY-MM-DD", s.to, sizeof s.to);
   const ActivityFilter filter{s.admin, s.action, s.text, s.from, s.to};
   ImGui::SameLine();
-  const bool search = ImGui::Button("Search##activity") || !s.loaded;
+  const bool search = ImGui::Button("Search##activity") || (!s.loaded && ctx.online);
   ImGui::SameLine();
   const bool download = ImGui::Button("Download CSV##activity");
   if ((search || download) && !ctx.online) {
@@ -137,7 +137,9 @@ void draw_activity(const Ui& ui, ConsoleContext& ctx, ActivityState& s) {
       s.fb.fail(path.error());
       s.loaded = true;
     } else if (download) {
-      ctx.fetch(*path, [&s, save = ctx.download](int status, const std::string& body) {
+      const int request = s.request = next_request();
+      ctx.fetch(*path, [&s, request, save = ctx.download](int status, const std::string& body) {
+        if (request != s.request) return;
         if (status != 200) {
           s.fb.fail(Error{"download_failed", "", "The server did not give the report (status " + std::to_string(status) + ")."});
           return;
@@ -149,8 +151,10 @@ void draw_activity(const Ui& ui, ConsoleContext& ctx, ActivityState& s) {
     } else {
       s.loading = true;
       s.loaded = true;
+      const int request = s.request = next_request();
       ctx.fetch(*path + (path->find('?') == std::string::npos ? "?" : "&") + "limit=500",
-                [&s](int status, const std::string& body) {
+                [&s, request](int status, const std::string& body) {
+                  if (request != s.request) return;  // a newer search was sent
                   s.loading = false;
                   Json j = Json::parse(body, nullptr, false);
                   if (status == 200 && j.is_object()) {

@@ -42,6 +42,10 @@ inline void field_error(const Feedback& fb, const char* field) {
 // Flags of the screens' dialogs (sized to their content).
 inline constexpr ImGuiWindowFlags kDialog = ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize;
 
+// A number for each request a screen sends, unique for the page's life (a screen's state is
+// reset when another administrator signs in; their answers must not land in it).
+int next_request();
+
 // Submits `args`; on success sets `fb` to `done_text` (with "on this device" while offline).
 bool submit(ConsoleContext& ctx, CommandArgs args, Feedback& fb, const std::string& done_text);
 
@@ -50,17 +54,19 @@ bool submit(ConsoleContext& ctx, CommandArgs args, Feedback& fb, const std::stri
 inline constexpr const char* kDeleteQuestion = "Are you sure to delete the selected item/s?";
 struct OrgsState {
   OrgId selected;
+  RefusalCache refusals;
   Feedback fb;
   bool create_open = false;
   OrgId create_parent;
   char create_name[128] = {}, create_description[256] = {};
   Feedback create_fb;
   bool edit_open = false;
+  OrgId editing;  // the organization the Edit dialog was opened for
   char edit_name[128] = {}, edit_description[256] = {};
   Feedback edit_fb;
   bool confirm_delete = false;
-  // Policy values being edited, by key (text of an int, a language, "1"/"0").
-  std::map<std::string, std::string> policy_edits;
+  // Policy values being edited, by organization and key (the text of a number).
+  std::map<std::pair<OrgId, std::string>, std::string> policy_edits;
   Feedback policy_fb;
 };
 void draw_organizations(const Ui& ui, ConsoleContext& ctx, OrgsState& s);
@@ -68,6 +74,8 @@ void draw_organizations(const Ui& ui, ConsoleContext& ctx, OrgsState& s);
 // --- Numbers --------------------------------------------------------------------------------
 struct NumbersState {
   NumbersTable table;
+  RefusalCache refusals;
+  OrgId shown_for;  // the organization the selection was made in
   int state_filter = 0;  // 0 all, else NumberState + 1
   char tag[48] = {}, search[32] = {};
   bool include_suborgs = true;
@@ -88,6 +96,7 @@ struct NumbersState {
   Json import_result;  // {"rows": [...], "imported": n, ...} of the last import
   // History of one number (fetched from the server).
   std::string history_number;
+  int history_request = 0;  // answers to an earlier request are dropped
   bool history_loading = false;
   Json history;
   std::string history_error;
@@ -97,6 +106,7 @@ void draw_numbers(const Ui& ui, ConsoleContext& ctx, NumbersState& s);
 
 // --- User Permissions, Administrators and Roles ---------------------------------------------
 struct PeopleState {
+  RefusalCache refusals;
   Feedback groups_fb;
   std::optional<SavePermissionGroup> group_form;  // open while set
   char group_name[96] = {}, group_description[256] = {};
@@ -148,10 +158,29 @@ struct ProfileState {
 // The Profile window; returns true when the administrator pressed Logout in it.
 bool draw_profile(const Ui& ui, ConsoleContext& ctx, ProfileState& s);
 
+// --- Dashboard (seed 004) ---------------------------------------------------------------------
+struct DashboardState {
+  int kind = 0;  // the dropdown: 0 Voice, 1 Message, 2 Data
+  std::optional<DashboardFigures> figures;
+  std::string time_zone;
+  std::string error;
+  OrgId loaded_for;
+  std::int64_t loaded_version = -1;
+  TimestampMs loaded_ms = 0;
+  bool loading = false;
+  int request = 0;
+  bool detail_open = false;
+  bool threshold_open = false;
+  int threshold_edit = 80;
+  Feedback threshold_fb;
+};
+void draw_dashboard(const Ui& ui, ConsoleContext& ctx, DashboardState& s);
+
 // --- Admin Activity Report ------------------------------------------------------------------
 struct ActivityState {
   char admin[128] = {}, action[64] = {}, text[128] = {}, from[16] = {}, to[16] = {};
   bool loading = false, loaded = false;
+  int request = 0;  // answers to an earlier request are dropped
   Json entries = Json::array();
   std::int64_t total = 0;
   std::optional<std::size_t> open_entry;

@@ -47,7 +47,8 @@ std::string issue_summary(const State& st, const Command& c) {
 ShellIntents draw_shell(const Ui& ui, const ShellView& view, ShellState& state) {
   ShellIntents intents;
   const State& st = view.replica->view();
-  const Administrator& admin = view.session->admin;
+  // The administrator as the replica has them: a profile, role or organization change shows.
+  const Administrator& admin = *view.console->admin;
   if (!state.working_org.valid() || !st.org(state.working_org)) state.working_org = admin.org;
   const Role* my_role = st.role(admin.role);
   const PrivilegeSet privileges = my_role ? my_role->privileges : view.session->role.privileges;
@@ -164,6 +165,10 @@ ShellIntents draw_shell(const Ui& ui, const ShellView& view, ShellState& state) 
   if (st.orgs().size() == 0 || !st.org(admin.org)) {
     widgets::muted_text("Loading the organizations from the server…");
   } else {
+    if (tab("Dashboard", true)) {
+      draw_dashboard(ui, ctx, state.dashboard);
+      ImGui::EndTabItem();
+    }
     if (tab("Accounts", has(Privilege::kAccounts))) {
       draw_accounts(ui, ctx, state.accounts);
       ImGui::EndTabItem();
@@ -259,6 +264,20 @@ ShellIntents draw_shell(const Ui& ui, const ShellView& view, ShellState& state) 
   return intents;
 }
 
+namespace {
+
+Json dashboard_test_state(const DashboardState& d) {
+  Json j{{"loaded", d.figures.has_value()},
+         {"error", d.error},
+         {"heading", usage_heading(d.kind == 1 ? UsageKind::kMessage : d.kind == 2 ? UsageKind::kData : UsageKind::kVoice)},
+         {"detail_open", d.detail_open},
+         {"threshold", d.threshold_fb.error.empty() ? d.threshold_fb.notice : d.threshold_fb.error}};
+  if (d.figures) j["figures"] = to_json(*d.figures);
+  return j;
+}
+
+}  // namespace
+
 Json shell_test_state(const ShellState& state, const ConsoleContext& ctx) {
   const State& st = ctx.view();
   Json orgs = Json::array();
@@ -298,6 +317,7 @@ Json shell_test_state(const ShellState& state, const ConsoleContext& ctx) {
               {"profile", Json{{"open", state.profile.open},
                                {"photo_bytes", state.profile.photo.size()},
                                {"feedback", fb(state.profile.fb)}}},
+              {"dashboard", dashboard_test_state(state.dashboard)},
               {"activity", Json{{"entries", state.activity.entries.size()},
                                 {"total", state.activity.total},
                                 {"downloads", state.activity.downloads},

@@ -28,6 +28,7 @@ struct ShellState {
   std::optional<std::int64_t> editing_issue;
   char edit_name[128] = {};
   std::string issue_error;
+  DashboardState dashboard;
   AccountsState accounts;
   OrgsState orgs;
   NumbersState numbers;

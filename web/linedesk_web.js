@@ -102,7 +102,10 @@ window.linedeskPlatform = (() => {
       if (photo) {
         try { body = await shrinkImage(file, 160); } catch (e) { body = ""; }
       } else {
-        body = await file.text();
+        try { body = await file.text(); } catch (e) {
+          fail("The file could not be read: " + e.message);
+          return;
+        }
       }
       const put = (s) => {
         const n = lengthBytesUTF8(s) + 1;
@@ -128,21 +131,27 @@ window.linedeskPlatform = (() => {
     g.fillStyle = "#fff";
     g.fillRect(0, 0, c.width, c.height);
     g.drawImage(bitmap, 0, 0, c.width, c.height);
+    bitmap.close();
     return c.toDataURL("image/jpeg", 0.88);
   }
 
-  // Decodes an image data URL into RGBA pixels for a WebGL texture (PlatformWeb::image).
+  // Decodes an image data URL into RGBA pixels for a WebGL texture (PlatformWeb::image), at
+  // most 256 px a side (a photo set through the API may be larger than the console shows).
   async function decodeImage(platform, key, url) {
     let w = 0, h = 0, p = 0;
     try {
       const bitmap = await createImageBitmap(await (await fetch(url)).blob());
-      w = bitmap.width; h = bitmap.height;
+      const scale = Math.min(1, 256 / Math.max(bitmap.width, bitmap.height));
+      w = Math.max(1, Math.round(bitmap.width * scale));
+      h = Math.max(1, Math.round(bitmap.height * scale));
       const c = document.createElement("canvas");
       c.width = w; c.height = h;
       const g = c.getContext("2d");
-      g.drawImage(bitmap, 0, 0);
+      g.drawImage(bitmap, 0, 0, w, h);
+      bitmap.close();
       const data = g.getImageData(0, 0, w, h).data;
       p = Module._malloc(data.length);
+      if (!p) throw new Error("out of memory");
       Module.HEAPU8.set(data, p);
     } catch (e) {
       w = 0; h = 0; p = 0;

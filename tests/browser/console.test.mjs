@@ -173,7 +173,7 @@ test("an administrator invited with a limited role sees only their organization"
   const clerk = await openConsole(browser, server.url);
   await clerk.signIn("eric@example.com", password);
   await clerk.waitForItem("East Team###org_picker");
-  await clerk.waitForState("s.screen === 'main' && s.version > 0 && s.console.tab === 'Accounts'");
+  await clerk.waitForState("s.screen === 'main' && s.version > 0 && s.console.tab === 'Dashboard'");
   const seen = (await clerk.state()).console;
   assert.deepEqual(seen.visible_orgs, ["East Team"]);
   assert.equal(await clerk.item("Numbers"), null);
@@ -277,5 +277,47 @@ test("settings: the invitation template and threshold are saved, a bad threshold
   await ui.fill("##activity_from", "2026-13-01");
   await ui.click("Search##activity");
   await ui.waitForState("s.console.activity.feedback.field === 'from'");
+  assert.equal(ui.errors.length, 0, ui.errors.join("\n"));
+});
+
+test("dashboard: the cycle's figures match the API, the dropdown switches the graph, the pie opens the Detailed Report, the threshold is managed", async () => {
+  const orgs = (await api("GET", "/api/orgs")).json;
+  const added = await api("POST", "/api/accounts", { org: orgs.root, fields: { account_id: "uma@example.com", first_name: "Uma", last_name: "User", invite_address: "uma@example.com" } });
+  assert.equal(added.status, 201, added.text);
+  const account = added.json.result.account;
+  const now = Date.now();
+  const ingest = await api("POST", "/api/usage", [
+    { record_id: "b-1", account, kind: "voice", at_ms: now - 60000, quantity: 600, billable: true },
+    { record_id: "b-2", account, kind: "message", at_ms: now - 60000, quantity: 12, billable: true },
+    { record_id: "b-3", account, kind: "data", at_ms: now - 60000, quantity: 5000000, billable: true },
+  ]);
+  assert.equal(ingest.status, 200, ingest.text);
+
+  await ui.click("Dashboard");
+  await ui.waitForState("s.console.dashboard.loaded && s.console.dashboard.figures.current_usage.voice_seconds === 600", 30000);
+  const shown = (await consoleState()).dashboard.figures;
+  const served = (await api("GET", `/api/reports/dashboard?org=${orgs.root}`)).json;
+  for (const key of ["new_users", "active_users", "current_usage", "past_usage", "per_day", "current", "past"]) {
+    assert.deepEqual(shown[key], served[key], key);
+  }
+  assert.equal((await consoleState()).dashboard.heading, "Voice Usage for The Current Cycle");
+  await ui.screenshot("dashboard-voice");
+  await choose(ui, "##usage_kind", "Message");
+  await ui.waitForState("s.console.dashboard.heading === 'Message Usage for The Current Cycle'");
+  await ui.screenshot("dashboard-message");
+
+  await ui.click("Number Utilization##pie");
+  await ui.waitForState("s.console.dashboard.detail_open");
+  await ui.screenshot("dashboard-detailed-report");
+  await ui.click("Close##detail");
+
+  await ui.click("Edit##threshold");
+  await ui.replace("Utilization Threshold (%)", "101");
+  await ui.click("Save##threshold");
+  await ui.waitForState("/between 1% and 100%/.test(s.console.dashboard.threshold)");
+  await ui.replace("Utilization Threshold (%)", "70");
+  await ui.click("Save##threshold");
+  await ui.waitForState("s.pending === 0 && /set to 70/.test(s.console.dashboard.threshold)");
+  assert.equal((await api("GET", `/api/reports/dashboard?org=${orgs.root}`)).json.threshold, 70);
   assert.equal(ui.errors.length, 0, ui.errors.join("\n"));
 });

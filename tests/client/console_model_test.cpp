@@ -208,3 +208,42 @@ TEST_CASE("the activity filter becomes the report's query, naming a wrong date")
   CHECK(reversed.error().field == "to");
   CHECK(activity_path(ActivityFilter{"", "", "", "", "11/05/2026"}, false).error().field == "to");
 }
+
+TEST_CASE("dashboard texts: usage amounts, headings, chart axis and cycle names") {
+  CHECK(usage_text(UsageKind::kVoice, 0) == "0 min");
+  CHECK(usage_text(UsageKind::kVoice, 61) == "2 min");  // billable: a started minute counts
+  CHECK(usage_text(UsageKind::kVoice, 7'500'000) == "125,000 min");
+  CHECK(usage_text(UsageKind::kMessage, 1) == "1 message");
+  CHECK(usage_text(UsageKind::kMessage, 1204) == "1,204 messages");
+  CHECK(usage_text(UsageKind::kData, 340'500'000) == "340.5 MB");
+  CHECK(usage_text(UsageKind::kData, 1'250'000'000) == "1.2 GB");
+  CHECK(usage_heading(UsageKind::kVoice) == "Voice Usage for The Current Cycle");
+  CHECK(usage_heading(UsageKind::kMessage) == "Message Usage for The Current Cycle");
+  CHECK(usage_heading(UsageKind::kData) == "Data Usage for The Current Cycle");
+  CHECK(usage_axis_value(UsageKind::kVoice, 90) == Approx(1.5));
+  CHECK(axis_top(0) == 1.0);
+  CHECK(axis_top(7) == 10.0);
+  CHECK(axis_top(10) == 10.0);
+  CHECK(axis_top(11) == 20.0);
+  CHECK(axis_top(0.3) == Approx(0.5));
+  CHECK(axis_top(4321) == 5000.0);
+  CHECK(cycle_name(Cycle{0, 0, 2026, 11, 30}) == "November 2026");
+  CHECK(cycle_name(Cycle{}) == "");
+}
+
+TEST_CASE("refusals are remembered until the state changes") {
+  Enterprise e;
+  e.add_account(e.europe, "eu1");
+  RefusalCache cache;
+  CHECK(cache.get(e.state, e.root_admin, e.now, DeleteOrg{e.europe}).has_value());
+  CHECK(cache.get(e.state, e.root_admin, e.now, DeleteOrg{e.europe}).has_value());
+  CHECK_FALSE(cache.get(e.state, e.root_admin, e.now, DeleteOrg{e.finance}).has_value());
+  CHECK(cache.checks() == 2);
+  // Another administrator asks afresh; so does everyone once the state moved.
+  CHECK(cache.get(e.state, e.accounts_admin, e.now, DeleteOrg{e.finance}).has_value());
+  CHECK(cache.checks() == 3);
+  const AccountId eu1 = e.state.account_by_key("eu1")->id;
+  REQUIRE(e.run(e.root_admin, DeleteAccounts{{eu1}}));
+  CHECK_FALSE(cache.get(e.state, e.root_admin, e.now, DeleteOrg{e.europe}).has_value());
+  CHECK(cache.checks() == 4);
+}
