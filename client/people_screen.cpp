@@ -73,12 +73,9 @@ void draw_roles(const Ui& ui, ConsoleContext& ctx, PeopleState& s) {
       }
       ImGui::SameLine();
       const std::optional<Error>& why = s.refusals.get(st, ctx.admin->id, ctx.now, DeleteRole{r->id});
-      ImGui::BeginDisabled(why.has_value());
-      if (ImGui::SmallButton(("Delete##role_" + r->name).c_str())) {
+      if (button(("Delete##role_" + r->name).c_str(), !why, why ? why->message : "", true)) {
         submit(ctx, DeleteRole{r->id}, s.roles_fb, "Role \"" + r->name + "\" deleted.");
       }
-      ImGui::EndDisabled();
-      if (why && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", why->message.c_str());
       ImGui::PopID();
     }
     ImGui::EndTable();
@@ -187,12 +184,9 @@ void draw_permissions(const Ui& ui, ConsoleContext& ctx, PeopleState& s) {
       }
       ImGui::SameLine();
       const std::optional<Error>& why = s.refusals.get(st, ctx.admin->id, ctx.now, DeletePermissionGroup{g->id});
-      ImGui::BeginDisabled(why.has_value());
-      if (ImGui::SmallButton(("Delete##group_" + g->name).c_str())) {
+      if (button(("Delete##group_" + g->name).c_str(), !why, why ? why->message : "", true)) {
         submit(ctx, DeletePermissionGroup{g->id}, s.groups_fb, "\"" + g->name + "\" deleted.");
       }
-      ImGui::EndDisabled();
-      if (why && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", why->message.c_str());
       ImGui::PopID();
     }
     ImGui::EndTable();

@@ -82,9 +82,9 @@ void notice_text(const std::string& message) {
   ImGui::PopStyleColor();
 }
 
-bool button(const char* label, bool enabled, const std::string& why) {
+bool button(const char* label, bool enabled, const std::string& why, bool small) {
   ImGui::BeginDisabled(!enabled);
-  const bool pressed = ImGui::Button(label);
+  const bool pressed = small ? ImGui::SmallButton(label) : ImGui::Button(label);
   ImGui::EndDisabled();
   if (!why.empty() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
     ImGui::SetTooltip("%s", why.c_str());

@@ -45,8 +45,8 @@ void muted_text(const char* text);
 void notice_text(const std::string& message);
 
 // A button that cannot be pressed while `enabled` is false, with `why` on hover (the test hook
-// sees it disabled; a person reads why).
-bool button(const char* label, bool enabled = true, const std::string& why = {});
+// sees it disabled; a person reads why). `small` draws it as a SmallButton (in table rows).
+bool button(const char* label, bool enabled = true, const std::string& why = {}, bool small = false);
 
 // Copies `s` into a fixed text buffer of an InputText.
 void copy_to(char* buf, std::size_t size, const std::string& s);
