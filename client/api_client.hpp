@@ -21,7 +21,7 @@ class ApiClient {
   void org_tree(std::function<void(Result<OrgTreeResponse>)> done);
 
   // Turns an HTTP answer into the decoded body or the server's Error; status 0 becomes
-  // code "offline". Exposed for tests.
+  // code "offline". The screens read their JSON fetches with it too (ConsoleContext::fetch_json).
   static Result<Json> read_answer(const HttpResponse& res);
 
  private:

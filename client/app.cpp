@@ -101,6 +101,10 @@ ConsoleContext App::console_context(TimestampMs now) {
     services_.http.request("GET", path, "", session_ ? session_->token : std::string(),
                            [done](const HttpResponse& res) { done(res.status, res.body); });
   };
+  c.fetch_json = [this](const std::string& path, std::function<void(Result<Json>)> done) {
+    services_.http.request("GET", path, "", session_ ? session_->token : std::string(),
+                           [done](const HttpResponse& res) { done(ApiClient::read_answer(res)); });
+  };
   return c;
 }
 

@@ -28,6 +28,9 @@ struct ConsoleContext {
   std::function<void(FileKind)> pick_file;
   // GET `path` on the server with the session; `done(status, body)`, status 0 when offline.
   std::function<void(const std::string& path, std::function<void(int, const std::string&)>)> fetch;
+  // GET `path` for a JSON answer: the decoded body, or the server's own error (or "offline"),
+  // as ApiClient::read_answer reads every answer.
+  std::function<void(const std::string& path, std::function<void(Result<Json>)>)> fetch_json;
   std::function<double()> perf_now;  // ms, for the preview timing the benchmark reads
   // A texture showing the image of `data_url`, or null while the browser decodes it.
   std::function<ImTextureID(const std::string& data_url)> image;

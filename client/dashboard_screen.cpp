@@ -137,23 +137,21 @@ void draw_dashboard(const Ui& ui, ConsoleContext& ctx, DashboardState& s) {
     s.loaded_version = version;
     s.loaded_ms = ctx.now;
     const int request = s.request = next_request();
-    ctx.fetch("/api/reports/dashboard?org=" + std::to_string(org->id.value),
-              [&s, request](int status, const std::string& body) {
-                if (request != s.request) return;  // an answer for an earlier request
-                s.loading = false;
-                Json j = Json::parse(body, nullptr, false);
-                auto figures = status == 200 ? dashboard_figures_from_json(j)
-                                             : Result<DashboardFigures>(make_error("unavailable", "", ""));
-                if (!figures) {
-                  s.error = status == 0 ? "The usage figures need the server; they show once it can be reached."
-                            : j.is_object() ? j.value("message", std::string("The server refused the dashboard."))
-                                            : "The server refused the dashboard.";
-                  return;
-                }
-                s.figures = std::move(figures).value();
-                s.time_zone = j.value("time_zone", std::string());
-                s.error.clear();
-              });
+    ctx.fetch_json("/api/reports/dashboard?org=" + std::to_string(org->id.value),
+                   [&s, request](Result<Json> answer) {
+                     if (request != s.request) return;  // an answer for an earlier request
+                     s.loading = false;
+                     auto figures = answer ? dashboard_figures_from_json(*answer) : Result<DashboardFigures>(answer.error());
+                     if (!figures) {
+                       s.error = figures.error().code == "offline"
+                                     ? "The usage figures need the server; they show once it can be reached."
+                                     : figures.error().message;
+                       return;
+                     }
+                     s.figures = std::move(figures).value();
+                     s.time_zone = answer->value("time_zone", std::string());
+                     s.error.clear();
+                   });
   }
   if (!ctx.online && !s.figures) s.error = "The usage figures need the server; they show once it can be reached.";
 

@@ -135,15 +135,13 @@ void draw_numbers(const Ui& ui, ConsoleContext& ctx, NumbersState& s) {
     } else if (n) {
       s.history_loading = true;
       const int request = s.history_request = next_request();
-      ctx.fetch("/api/numbers/" + url_encode(n->e164) + "/history", [&s, request](int status, const std::string& body) {
+      ctx.fetch_json("/api/numbers/" + url_encode(n->e164) + "/history", [&s, request](Result<Json> answer) {
         if (request != s.history_request) return;  // another number was asked for since
         s.history_loading = false;
-        Json j = Json::parse(body, nullptr, false);
-        if (status == 200 && j.is_object()) {
-          s.history = j.value("history", Json::array());
+        if (answer) {
+          s.history = answer->value("history", Json::array());
         } else {
-          s.history_error = j.is_object() ? j.value("message", std::string("The server refused.")) :
-                            "The server could not be reached.";
+          s.history_error = answer.error().message;
         }
       });
     }

@@ -152,22 +152,16 @@ void draw_activity(const Ui& ui, ConsoleContext& ctx, ActivityState& s) {
       s.loading = true;
       s.loaded = true;
       const int request = s.request = next_request();
-      ctx.fetch(*path + (path->find('?') == std::string::npos ? "?" : "&") + "limit=500",
-                [&s, request](int status, const std::string& body) {
-                  if (request != s.request) return;  // a newer search was sent
-                  s.loading = false;
-                  Json j = Json::parse(body, nullptr, false);
-                  if (status == 200 && j.is_object()) {
-                    s.entries = j.value("entries", Json::array());
-                    s.total = j.value("total", std::int64_t{0});
-                    s.open_entry.reset();
-                    s.fb.clear();
-                  } else {
-                    s.fb.fail(Error{"report_failed", "",
-                                    j.is_object() ? j.value("message", std::string("The server refused."))
-                                                  : std::string("The server could not be reached.")});
-                  }
-                });
+      ctx.fetch_json(*path + (path->find('?') == std::string::npos ? "?" : "&") + "limit=500",
+                     [&s, request](Result<Json> answer) {
+                       if (request != s.request) return;  // a newer search was sent
+                       s.loading = false;
+                       if (!answer) return s.fb.fail(answer.error());
+                       s.entries = answer->value("entries", Json::array());
+                       s.total = answer->value("total", std::int64_t{0});
+                       s.open_entry.reset();
+                       s.fb.clear();
+                     });
     }
   }
   widgets::error_text(s.fb.error);
