@@ -2,7 +2,9 @@
 #include "http_server.hpp"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -12,14 +14,14 @@
 namespace linedesk::server {
 
 HttpServer::HttpServer(Service& service, ServerConfig config)
-    : service_(service), config_(std::move(config)), http_(std::make_unique<httplib::Server>()) {
-  const int threads = config_.worker_threads;
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+    : service_(service),
+      config_(std::move(config)),
+      http_(std::make_unique<GuardedServer>(config_.limits)) {
+  const auto threads = static_cast<std::size_t>(std::max(1, config_.worker_threads));
+  http_->new_task_queue = [threads] { return new ElasticPool(threads); };
   http_->set_payload_max_length(config_.max_body_bytes);
-  http_->set_read_timeout(config_.read_timeout_s, 0);
-  http_->set_write_timeout(config_.write_timeout_s, 0);
+  // Reads and writes go through GuardedStream, which applies config_.limits' timeouts.
   http_->set_keep_alive_max_count(1000);
-  http_->set_keep_alive_timeout(config_.keep_alive_timeout_s);
   http_->set_tcp_nodelay(true);
   if (config_.log_requests) {
     http_->set_logger([](const httplib::Request& req, const httplib::Response& res) {
@@ -29,9 +31,28 @@ HttpServer::HttpServer(Service& service, ServerConfig config)
   httplib::Server& s = *http_;
   // httplib 0.11.4 applies the body limit to Content-Length only and would buffer a chunked
   // body of any size; such requests are refused before their body is read.
-  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  const std::size_t max_body = config_.max_body_bytes;
+  s.set_pre_routing_handler([max_body](const httplib::Request& req, httplib::Response& res) {
+    // httplib would read and discard a body over the limit before answering 413: a client
+    // announcing terabytes would hold a worker until the request deadline. Refuse it unread.
+    if (const std::string length = req.get_header_value("Content-Length"); !length.empty()) {
+      const bool digits = length.size() <= 19 &&
+                          std::all_of(length.begin(), length.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!digits || std::stoull(length) > max_body) {
+        res.set_header("Connection", "close");
+        if (GuardedStream* c = current_connection()) c->close_after_response();
+        send_error(res, digits ? 413 : 400,
+                   digits ? make_error("body_too_large", "",
+                                       "The request body is " + length + " bytes; the server accepts at most " +
+                                           std::to_string(max_body) + ".")
+                          : make_error("bad_request", "", "Content-Length must be a number of bytes."));
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
     if (!req.has_header("Transfer-Encoding")) return httplib::Server::HandlerResponse::Unhandled;
+    // The body stays unread, so this connection cannot carry another request.
     res.set_header("Connection", "close");
+    if (GuardedStream* c = current_connection()) c->close_after_response();
     send_error(res, 411, make_error("length_required", "",
                                     "Send the request body with a Content-Length header; chunked "
                                     "uploads are not accepted."));
@@ -88,8 +109,10 @@ HttpServer::HttpServer(Service& service, ServerConfig config)
 HttpServer::~HttpServer() = default;
 
 int HttpServer::bind() {
-  if (config_.port == 0) return http_->bind_to_any_port(config_.host);
-  return http_->bind_to_port(config_.host, config_.port) ? config_.port : -1;
+  const int port = config_.port == 0 ? http_->bind_to_any_port(config_.host)
+                                     : (http_->bind_to_port(config_.host, config_.port) ? config_.port : -1);
+  if (port > 0 && !http_->widen_backlog(SOMAXCONN)) return -1;
+  return port;
 }
 
 bool HttpServer::listen() { return http_->listen_after_bind(); }

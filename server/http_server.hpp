@@ -4,11 +4,8 @@
 #include <memory>
 #include <string>
 
+#include "http_guard.hpp"
 #include "service.hpp"
-
-namespace httplib {
-class Server;
-}
 
 namespace linedesk::server {
 
@@ -17,10 +14,10 @@ struct ServerConfig {
   int port = 8080;  // 0 picks a free port
   std::string web_root;  // folder with index.html, linedesk_client.js and .wasm
   std::size_t max_body_bytes = 16u * 1024u * 1024u;
-  int read_timeout_s = 10;
-  int write_timeout_s = 10;
-  int keep_alive_timeout_s = 5;
-  int worker_threads = 16;  // browsers keep ~6 connections open each
+  RequestLimits limits;  // head size, header count, line length, deadlines (http_guard.hpp)
+  // Most workers at once: each open connection holds one (a browser keeps ~6, one of them in
+  // a long-poll); workers start as connections arrive.
+  int worker_threads = 256;
   bool log_requests = false;
 };
 
@@ -41,7 +38,7 @@ class HttpServer {
  private:
   Service& service_;
   ServerConfig config_;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<GuardedServer> http_;
 };
 
 }  // namespace linedesk::server

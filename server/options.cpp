@@ -37,7 +37,7 @@ std::string usage_text() {
   --org-name NAME        first start only: name of the root organization
   --admin-email EMAIL    first start only: the first administrator's email
   --admin-password PW    first start only: its password (default: generated and printed)
-  --threads N            HTTP worker threads (default 16)
+  --threads N            most HTTP workers at once; each open connection holds one (default 256)
   --log-requests         print one line per request to stderr
   --help                 this text
 )";
