@@ -263,8 +263,10 @@ Status run(CommandContext& cc, const InviteAccounts& c) {
     }
     orgs.insert(a.org);
     invited.push_back(id.value);
+    const Json before = to_json(old);
+    const Json after = to_json(a);
     cc.audit(old.status == AccountStatus::kNotInvited ? "invite_account" : "resend_invitation",
-             a.org, "account " + account_label(a), nullptr, nullptr,
+             a.org, "account " + account_label(a), &before, &after,
              (old.status == AccountStatus::kNotInvited ? "Invited " : "Resent the invitation to ") +
                  account_label(a) + " at " + a.invite_address + ".");
   }
@@ -422,6 +424,10 @@ Status run(CommandContext& cc, const RecordInvitationSent& c) {
   sent.sent_ms = cc.ctx.now_ms;
   sent.failure.clear();
   cc.put(sent);
+  const Json before = to_json(*inv);
+  const Json after = to_json(sent);
+  cc.audit("invitation_sent", sent.org, "invitation to " + sent.address, &before, &after,
+           "The invitation to " + sent.address + " was delivered to the mail server.");
   if (const Account* a = cc.account(inv->account); a && a->invitation == inv->id) {
     Account acc = *a;
     acc.invitation_sent_ms = cc.ctx.now_ms;
@@ -445,7 +451,9 @@ Status run(CommandContext& cc, const RecordInvitationFailed& c) {
     acc.version += 1;
     acc.updated_ms = cc.ctx.now_ms;
     cc.put(acc);
-    cc.audit("invitation_failed", acc.org, "account " + account_label(acc), nullptr, nullptr,
+    const Json before = to_json(*a);
+    const Json after = to_json(acc);
+    cc.audit("invitation_failed", acc.org, "account " + account_label(acc), &before, &after,
              "The invitation to " + acc.invite_address + " could not be delivered: " + c.reason);
   }
   return {};

@@ -50,6 +50,11 @@ Status check_pools(const CommandContext& cc, const std::set<OrgId>& orgs) {
   return {};
 }
 
+// What the activity report keeps of a number a command changed.
+Json number_audit_json(const Number& n) {
+  return Json{{"number", n.e164}, {"state", number_state_name(n.state)}, {"tag", n.tag}};
+}
+
 }  // namespace
 
 Status run(CommandContext& cc, const ImportNumbers& c) {
@@ -110,7 +115,12 @@ Status run(CommandContext& cc, const ImportNumbers& c) {
     }
     rows.push_back(std::move(row));
   }
-  cc.audit("import_numbers", root->id, "numbers", nullptr, nullptr,
+  Json imported_numbers = Json::array();
+  for (const Json& row : rows) {
+    if (row.value("status", "") == "imported") imported_numbers.push_back(row["number"]);
+  }
+  const Json after = Json{{"numbers", std::move(imported_numbers)}, {"refused_rows", failed}};
+  cc.audit("import_numbers", root->id, "numbers", nullptr, &after,
            "Imported " + std::to_string(imported) + " numbers into " + root->name +
                (failed ? "; " + std::to_string(failed) + " rows refused" : std::string()) + ".");
   cc.changes().result =
@@ -165,14 +175,18 @@ Status run(CommandContext& cc, const AllocateNumbers& c) {
       if (n && n->org == from && n->state == NumberState::kAvailable) ids.push_back(id);
     }
   }
+  Json moved = Json::array();
   for (NumberId id : ids) {
     Number n = *cc.number(id);
     n.org = c.to;
     cc.put(n);
+    moved.push_back(n.e164);
   }
   if (auto s = check_pools(cc, {from}); !s) return s;
   const bool down = tree.is_within(c.to, from);
-  cc.audit("allocate_numbers", c.to, std::to_string(ids.size()) + " numbers", nullptr, nullptr,
+  const Json before = Json{{"org", from.value}, {"numbers", moved}};
+  const Json after = Json{{"org", c.to.value}, {"numbers", std::move(moved)}};
+  cc.audit("allocate_numbers", c.to, std::to_string(ids.size()) + " numbers", &before, &after,
            (down ? "Allocated " : "Returned ") + std::to_string(ids.size()) + " numbers from " +
                org_name(cc, from) + " to " + org_name(cc, c.to) + ".");
   cc.changes().result = Json{{"moved", ids.size()}};
@@ -184,6 +198,8 @@ Status run(CommandContext& cc, const ReserveNumbers& c) {
   auto r = resolve_numbers(cc, c.numbers);
   if (!r) return r.error();
   std::set<OrgId> orgs;
+  Json before = Json::array();
+  Json after = Json::array();
   for (NumberId id : r.value()) {
     Number n = *cc.number(id);
     if (auto s = cc.require(Privilege::kNumbers, n.org, "number"); !s) return s;
@@ -191,14 +207,16 @@ Status run(CommandContext& cc, const ReserveNumbers& c) {
       return make_error("number_in_use", "numbers",
                         n.e164 + " is assigned to an account; reserve free numbers only.");
     }
+    before.push_back(number_audit_json(n));
     n.tag = std::string(trim(c.tag));
     n.state = NumberState::kReserved;
     cc.put(n);
+    after.push_back(number_audit_json(n));
     orgs.insert(n.org);
   }
   if (auto s = check_pools(cc, orgs); !s) return s;
   cc.audit("reserve_numbers", orgs.empty() ? OrgId() : *orgs.begin(),
-           std::to_string(r->size()) + " numbers", nullptr, nullptr,
+           std::to_string(r->size()) + " numbers", &before, &after,
            "Reserved " + std::to_string(r->size()) + " numbers with the tag \"" +
                std::string(trim(c.tag)) + "\".");
   return {};
@@ -208,16 +226,20 @@ Status run(CommandContext& cc, const ReleaseNumbers& c) {
   auto r = resolve_numbers(cc, c.numbers);
   if (!r) return r.error();
   OrgId first;
+  Json before = Json::array();
+  Json after = Json::array();
   for (NumberId id : r.value()) {
     Number n = *cc.number(id);
     if (auto s = cc.require(Privilege::kNumbers, n.org, "number"); !s) return s;
     if (n.tag.empty()) continue;
+    before.push_back(number_audit_json(n));
     n.tag.clear();
     if (n.state == NumberState::kReserved) n.state = NumberState::kAvailable;
     cc.put(n);
+    after.push_back(number_audit_json(n));
     if (!first.valid()) first = n.org;
   }
-  cc.audit("release_numbers", first, std::to_string(r->size()) + " numbers", nullptr, nullptr,
+  cc.audit("release_numbers", first, std::to_string(r->size()) + " numbers", &before, &after,
            "Released " + std::to_string(r->size()) + " numbers from their reservation.");
   return {};
 }
