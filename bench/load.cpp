@@ -1,0 +1,307 @@
+// Load test (issue 9): N concurrent keep-alive clients mixing reads, sync pushes and pulls for a
+// given time against a real `linedesk-server --demo` process on loopback. Each client is a
+// Replica, as the console is: it pulls, edits accounts of its own share offline, pushes.
+// Prints one JSON line with per-kind latency percentiles, errors, and the server's resident
+// memory sampled every second; exits 1 on any error or if memory kept growing.
+//
+//   linedesk_load --server build/server/linedesk-server [--clients 50] [--seconds 60] [--seed 1]
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "shared/api.hpp"
+#include "shared/json_io.hpp"
+#include "shared/replica.hpp"
+#include "shared/snapshot_codec.hpp"
+
+using namespace linedesk;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+constexpr const char* kEmail = "load@linedesk.test";
+constexpr const char* kPassword = "Load test password 2026";
+
+struct Options {
+  std::string server;
+  int clients = 50;
+  int seconds = 60;
+  unsigned seed = 1;
+};
+
+std::optional<Options> parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    const std::string v = argv[i + 1];
+    if (a == "--server") o.server = v;
+    else if (a == "--clients") o.clients = std::stoi(v);
+    else if (a == "--seconds") o.seconds = std::stoi(v);
+    else if (a == "--seed") o.seed = static_cast<unsigned>(std::stoul(v));
+    else return std::nullopt;
+  }
+  if (o.server.empty() || o.clients < 1 || o.seconds < 1) return std::nullopt;
+  return o;
+}
+
+long rss_kib(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return 0;
+}
+
+// The server in its own process, on a fresh demo database in a temp folder.
+class ServerProcess {
+ public:
+  explicit ServerProcess(const std::string& binary) {
+    dir_ = std::filesystem::temp_directory_path() / ("linedesk-load-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    const std::string port_file = (dir_ / "port").string();
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const std::string log = (dir_ / "server.log").string();
+      std::freopen(log.c_str(), "w", stdout);
+      std::freopen(log.c_str(), "a", stderr);
+      const std::string db = (dir_ / "load.db").string();
+      ::execl(binary.c_str(), binary.c_str(), "--db", db.c_str(), "--port", "0", "--port-file",
+              port_file.c_str(), "--demo", "--admin-email", kEmail, "--admin-password", kPassword,
+              static_cast<char*>(nullptr));
+      std::_Exit(127);
+    }
+    for (int i = 0; i < 600 && port_ == 0; ++i) {  // the demo seeds first: up to a minute
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      std::ifstream in(port_file);
+      in >> port_;
+    }
+  }
+  ~ServerProcess() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+
+ private:
+  std::filesystem::path dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+enum Kind { kRead, kPush, kPull, kKinds };
+const char* kKindNames[] = {"read", "push", "pull"};
+
+struct Tally {
+  std::vector<double> ms[kKinds];
+  long errors = 0;
+  long commands = 0;
+  std::vector<std::string> first_errors;
+};
+
+double percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+// One administrator's console: a keep-alive connection, a replica, a share of accounts to edit.
+void run_client(int index, int clients, int port, unsigned seed, Steady::time_point end, Tally& out) {
+  std::mt19937 rng(seed * 1000 + static_cast<unsigned>(index));
+  httplib::Client http("127.0.0.1", port);
+  http.set_keep_alive(true);
+  http.set_read_timeout(30, 0);
+  auto fail = [&](const std::string& what) {
+    ++out.errors;
+    if (out.first_errors.size() < 5) out.first_errors.push_back("client " + std::to_string(index) + ": " + what);
+  };
+  auto login = http.Post("/api/login", Json{{"email", kEmail}, {"password", kPassword}}.dump(), "application/json");
+  if (!login || login->status != 200) return fail("sign-in failed");
+  const Json session = parse_json(login->body).value();
+  const httplib::Headers auth{{"Authorization", "Bearer " + session["token"].get<std::string>()}};
+  const AdminId admin{session["admin"]["id"].get<std::int64_t>()};
+
+  Replica replica("load-" + std::to_string(seed) + "-" + std::to_string(index), admin);
+  auto pull = [&]() -> bool {
+    PullRequest req;
+    req.protocol = kProtocolVersion;
+    req.client_id = replica.client_id();
+    req.since = replica.version();
+    req.from_seq = replica.next_seq();
+    req.text_snapshot = true;
+    auto res = http.Post("/api/sync/pull", auth, to_json(req).dump(), "application/json");
+    if (!res || res->status != 200) {
+      fail("pull: " + std::to_string(res ? res->status : 0));
+      return false;
+    }
+    auto decoded = decode_pull_answer(res->body);
+    if (!decoded) {
+      fail("pull answer undecodable");
+      return false;
+    }
+    replica.apply_pull(*decoded);
+    return true;
+  };
+  if (!pull()) return;
+  const std::string root = std::to_string(replica.view().root()->id.value);
+  const std::vector<std::string> reads = {
+      "/api/orgs",
+      "/api/accounts?org=" + root + "&limit=50",
+      "/api/numbers?org=" + root + "&limit=50",
+      "/api/reports/utilization?org=" + root,
+      "/api/reports/dashboard?org=" + root,
+      "/api/admins",
+      "/api/session",
+  };
+  long edits = 0;
+  while (Steady::now() < end) {
+    const unsigned roll = rng() % 10;
+    const Kind kind = roll < 6 ? kRead : roll < 8 ? kPush : kPull;
+    const auto t0 = Steady::now();
+    if (kind == kRead) {
+      const std::string& path = reads[rng() % reads.size()];
+      auto res = http.Get(path, auth);
+      if (!res || res->status != 200) {
+        fail("GET " + path + ": " + std::to_string(res ? res->status : 0));
+        continue;
+      }
+    } else if (kind == kPull) {
+      if (!pull()) continue;
+    } else {
+      // Edit 1 to 5 accounts of this client's share (index modulo clients): no two clients
+      // edit the same account, so every command must apply.
+      std::vector<AccountId> mine;
+      for (const auto& [id, a] : replica.view().accounts()) {
+        if (id.value % clients == index) mine.push_back(id);
+      }
+      if (mine.empty()) continue;
+      const int n = 1 + static_cast<int>(rng() % 5);
+      for (int i = 0; i < n; ++i) {
+        EditAccount edit;
+        edit.account = mine[rng() % mine.size()];
+        edit.fields.notes = "load " + std::to_string(index) + "-" + std::to_string(++edits);
+        if (!replica.submit(replica.client_id() + "-" + std::to_string(edits), edit, 0)) {
+          fail("edit refused locally");
+        }
+      }
+      auto res = http.Post("/api/sync/push", auth, to_json(replica.push_request(200)).dump(), "application/json");
+      if (!res || res->status != 200) {
+        fail("push: " + std::to_string(res ? res->status : 0) + (res ? " " + res->body : ""));
+        continue;
+      }
+      auto answer = push_response_from_json(parse_json(res->body).value());
+      if (!answer) {
+        fail("push answer undecodable");
+        continue;
+      }
+      const std::size_t issues_before = replica.issues().size();
+      replica.apply_push(*answer);
+      if (replica.issues().size() != issues_before) fail("a pushed edit was refused");
+      out.commands += n;
+    }
+    out.ms[kind].push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto opts = parse(argc, argv);
+  if (!opts) {
+    std::fprintf(stderr, "usage: linedesk_load --server PATH [--clients N] [--seconds S] [--seed N]\n");
+    return 2;
+  }
+  ServerProcess server(opts->server);
+  if (server.port() == 0) {
+    std::fprintf(stderr, "linedesk_load: the server did not start\n");
+    return 1;
+  }
+  std::vector<Tally> tallies(static_cast<std::size_t>(opts->clients));
+  std::vector<long> rss;
+  std::atomic<bool> done{false};
+  const auto start = Steady::now();
+  const auto end = start + std::chrono::seconds(opts->seconds);
+  std::thread sampler([&] {
+    while (!done) {
+      rss.push_back(rss_kib(server.pid()));
+      for (int i = 0; i < 10 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  std::vector<std::thread> clients;
+  for (int i = 0; i < opts->clients; ++i) {
+    clients.emplace_back(run_client, i, opts->clients, server.port(), opts->seed, end,
+                         std::ref(tallies[static_cast<std::size_t>(i)]));
+  }
+  for (auto& t : clients) t.join();
+  const double took_s = std::chrono::duration<double>(Steady::now() - start).count();
+  done = true;
+  sampler.join();
+
+  Tally all;
+  for (auto& t : tallies) {
+    for (int k = 0; k < kKinds; ++k) all.ms[k].insert(all.ms[k].end(), t.ms[k].begin(), t.ms[k].end());
+    all.errors += t.errors;
+    all.commands += t.commands;
+    for (auto& e : t.first_errors) {
+      if (all.first_errors.size() < 5) all.first_errors.push_back(e);
+    }
+  }
+  std::vector<double> every;
+  for (auto& v : all.ms) every.insert(every.end(), v.begin(), v.end());
+  // Memory: the median of the second tenth of the run (after the clients' first snapshot
+  // pulls) against the median of its last tenth.
+  const std::size_t tenth = std::max<std::size_t>(1, rss.size() / 10);
+  auto median_of = [&](std::size_t from) {
+    std::vector<long> part(rss.begin() + static_cast<long>(std::min(from, rss.size() - 1)),
+                           rss.begin() + static_cast<long>(std::min(from + tenth, rss.size())));
+    std::sort(part.begin(), part.end());
+    return part.empty() ? 0L : part[part.size() / 2];
+  };
+  const long rss_early = median_of(tenth);
+  const long rss_late = median_of(rss.size() - tenth);
+  const long rss_peak = rss.empty() ? 0 : *std::max_element(rss.begin(), rss.end());
+  // Flat: the last tenth within 10 % (and 8 MiB of slack for allocator noise) of the second.
+  const bool flat = rss_late <= rss_early + rss_early / 10 + 8 * 1024;
+
+  std::printf("{\"name\":\"load_%d_clients_%ds\",\"requests\":%zu,\"per_s\":%.0f,\"commands\":%ld,"
+              "\"errors\":%ld,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f",
+              opts->clients, opts->seconds, every.size(), static_cast<double>(every.size()) / took_s,
+              all.commands, all.errors, percentile(every, 0.5), percentile(every, 0.99),
+              every.empty() ? 0.0 : *std::max_element(every.begin(), every.end()));
+  for (int k = 0; k < kKinds; ++k) {
+    std::printf(",\"%s\":{\"n\":%zu,\"p50_ms\":%.2f,\"p99_ms\":%.2f}", kKindNames[k], all.ms[k].size(),
+                percentile(all.ms[k], 0.5), percentile(all.ms[k], 0.99));
+  }
+  std::printf(",\"rss_kib\":{\"second_tenth\":%ld,\"last_tenth\":%ld,\"peak\":%ld}}\n", rss_early, rss_late,
+              rss_peak);
+  for (const auto& e : all.first_errors) std::fprintf(stderr, "error: %s\n", e.c_str());
+  if (all.errors > 0) {
+    std::fprintf(stderr, "linedesk_load: %ld errors\n", all.errors);
+    return 1;
+  }
+  if (!flat) {
+    std::fprintf(stderr, "linedesk_load: server memory grew from %ld KiB to %ld KiB\n", rss_early, rss_late);
+    return 1;
+  }
+  return 0;
+}
