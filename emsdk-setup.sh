@@ -17,7 +17,7 @@ packages=(
   chromium
   nodejs npm
   python3-aiosmtpd
-  libclang-rt-14-dev
+  clang libclang-rt-14-dev
   valgrind
 )
 
