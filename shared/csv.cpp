@@ -298,8 +298,9 @@ CsvWriter& CsvWriter::cell(std::string_view value) {
   const bool apostrophe = options_.neutralize_formulas && formula_prefix(value) != 0;
   auto is_edge_space = [](char c) { return c == ' ' || c == '\t'; };
   // With the apostrophe in front the written text no longer starts with the value's first
-  // character.
-  bool quote = (!apostrophe && is_edge_space(value.front())) || is_edge_space(value.back());
+  // character. A leading U+FEFF is quoted: first in a file, a reader would drop it as the BOM.
+  bool quote = (!apostrophe && is_edge_space(value.front())) || is_edge_space(value.back()) ||
+               value.substr(0, kBom.size()) == kBom;
   bool has_quote_char = false;
   const char delimiter = options_.delimiter;
   for (const char c : value) {

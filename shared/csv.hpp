@@ -68,9 +68,10 @@ struct CsvWriteOptions {
 };
 
 // Builds CSV text row by row. A cell is quoted (inner '"' doubled) when it contains the
-// delimiter, '"', CR or LF, or starts or ends with a space or tab, so spreadsheet tools keep
-// it exactly. Neutralisation, when enabled, is applied before quoting. Empty cells are written
-// as nothing. Every row, the last included, ends with a line break.
+// delimiter, '"', CR or LF, starts or ends with a space or tab, or starts with a UTF-8 BOM, so
+// spreadsheet tools (and read_csv) keep it exactly. Neutralisation, when enabled, is applied
+// before quoting. Empty cells are written as nothing. Every row, the last included, ends with
+// a line break.
 class CsvWriter {
  public:
   explicit CsvWriter(CsvWriteOptions options = {});
