@@ -10,9 +10,15 @@ Json error_json(const Error& e) {
   return Json{{"code", e.code}, {"field", e.field}, {"message", e.message}};
 }
 
+// Lenient: a missing member, or one that is not text, reads as empty (Json::value would throw
+// on a member of another type).
 Error error_from(const Json& j) {
   if (!j.is_object()) return Error{};
-  return Error{j.value("code", ""), j.value("field", ""), j.value("message", "")};
+  auto text = [&j](const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  return Error{text("code"), text("field"), text("message")};
 }
 
 Result<std::vector<CommandResult>> results_from(const Json* list) {
