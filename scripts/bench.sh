@@ -46,3 +46,8 @@ for (const r of rows) {
   const { name, ...rest } = r;
   console.log(`${name.padEnd(38)} ${Object.entries(rest).map(([k, v]) => `${k}=${v}`).join(" ")}  ${targets[name] || ""}`);
 }'
+
+# Load (issue 9): 50 keep-alive clients mixing reads, sync pushes and pulls for 60 s against a
+# real `linedesk-server --demo`; errors, latency percentiles, the server's resident memory.
+echo
+build/bench/linedesk_load --server build/server/linedesk-server --clients 50 --seconds 60 --seed 1
