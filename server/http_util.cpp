@@ -72,17 +72,23 @@ Handler guarded(std::function<void(const httplib::Request&, httplib::Response&)>
     } catch (const DbError& e) {
       std::fprintf(stderr, "linedesk-server: %s %s: %s\n", req.method.c_str(), req.path.c_str(),
                    e.what());
+      // A fault of the server's storage, not a refusal of the change: 503 (clients and scripts
+      // retry later, a browser keeps its queue) with the cause an administrator can act on.
+      res.set_header("Retry-After", "30");
       if (e.is_full()) {
-        send_error(res, 507, make_error("storage_full", "",
-                                        "The server's disk is full; nothing was changed. Ask the "
-                                        "operator to free space, then try again."));
+        send_error(res, 503, make_error("storage_full", "",
+                                        "The server could not save the change: its disk is "
+                                        "full. Nothing was changed; try again later (the server's "
+                                        "operator must free disk space)."));
       } else if (e.is_readonly()) {
         send_error(res, 503, make_error("storage_read_only", "",
-                                        "The database is read-only; nothing was changed."));
+                                        "The server could not save the change: its database "
+                                        "is read-only. Nothing was changed; try again later (the "
+                                        "server's operator must make the database writable)."));
       } else {
         send_error(res, 503, make_error("storage_error", "",
-                                        "The server could not write to its database; nothing "
-                                        "was changed. Try again."));
+                                        "The server could not save the change: its database "
+                                        "failed. Nothing was changed; try again."));
       }
     } catch (const std::exception& e) {
       std::fprintf(stderr, "linedesk-server: %s %s: %s\n", req.method.c_str(), req.path.c_str(),

@@ -26,7 +26,8 @@ std::optional<Json> read_json_body(const httplib::Request& req, httplib::Respons
 std::string bearer_token(const httplib::Request& req);
 std::map<std::string, std::string> query_params(const httplib::Request& req);
 
-// Wraps a handler so storage failures and unexpected exceptions still answer in JSON.
+// Wraps a handler so storage failures and unexpected exceptions still answer in JSON: a DbError
+// is 503 with Retry-After and storage_full, storage_read_only or storage_error.
 Handler guarded(std::function<void(const httplib::Request&, httplib::Response&)> f);
 // Wraps a handler that needs a signed-in administrator; answers 401 without one.
 Handler authed(Service& service,

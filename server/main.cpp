@@ -55,7 +55,17 @@ int main(int argc, char** argv) {
     SystemClock clock;
     const std::filesystem::path db_dir = std::filesystem::path(opts.db_path).parent_path();
     if (!db_dir.empty()) std::filesystem::create_directories(db_dir);
-    Store store(std::make_unique<SqliteConnection>(opts.db_path), clock.now_ms());
+    auto connection = std::make_unique<SqliteConnection>(opts.db_path);
+    const bool read_only = connection->read_only();
+    Store store(std::move(connection), clock.now_ms());
+    if (read_only) {
+      std::fprintf(stderr,
+                   "linedesk-server: the database %s is read-only for this process: LineDesk "
+                   "serves what it holds and refuses every change, sign-in and mail delivery "
+                   "until the file (and its -wal and -shm files) and its folder are writable "
+                   "again.\n",
+                   opts.db_path.c_str());
+    }
     const bool fresh = !store.has_enterprise();
     auto boot = bootstrap_if_empty(store, opts.boot, clock.now_ms());
     if (!boot) {
@@ -126,6 +136,13 @@ int main(int argc, char** argv) {
     if (e.kind() == DbError::Kind::kCorrupt) {
       std::fprintf(stderr, "linedesk-server: the file is not a LineDesk database or is damaged; "
                            "it was not changed. Restore it from a backup or start with another --db.\n");
+    } else if (e.kind() == DbError::Kind::kReadOnly) {
+      std::fprintf(stderr, "linedesk-server: the database is read-only and LineDesk must write "
+                           "to it to start (first start or schema upgrade); make the file and "
+                           "its folder writable by the user running LineDesk.\n");
+    } else if (e.kind() == DbError::Kind::kFull) {
+      std::fprintf(stderr, "linedesk-server: the disk holding the database is full; free some "
+                           "space and start again. Nothing was changed.\n");
     }
     return 1;
   } catch (const std::exception& e) {

@@ -53,7 +53,13 @@ int http_status_for(const Error& e) {
 }
 
 Service::Service(Store& store, const Clock& clock, ServiceConfig config)
-    : store_(store), clock_(clock), config_(std::move(config)), state_(store.load_state()) {
+    : store_(store), clock_(clock), config_(std::move(config)) {
+  reload_locked();
+}
+
+void Service::reload_locked() {
+  state_ = store_.load_state();
+  parents_.clear();
   for (const auto& [id, o] : state_.orgs().all()) parents_[id] = o.parent;
 }
 
@@ -158,7 +164,12 @@ Result<Actor> Service::authenticate(const std::string& token) {
   }
   const bool exists = read([&](const State& s) { return s.admin(session->admin) != nullptr; });
   if (!exists) return make_error("no_session", "", "Your administrator account was removed.");
-  store_.touch_session(actor.token_hash, now);
+  // Bookkeeping for the idle limit only: a database that cannot take it (full disk, read-only)
+  // still lets the administrator read.
+  try {
+    store_.touch_session(actor.token_hash, now);
+  } catch (const DbError&) {
+  }
   actor.admin = session->admin;
   actor.session = *session;
   return actor;
@@ -243,7 +254,7 @@ Result<Changes> Service::apply_locked(const Context& ctx, const CommandArgs& arg
     state_.version = store_.commit(record);
   } catch (...) {
     // Nothing was written: go back to what the database holds.
-    state_ = store_.load_state();
+    reload_locked();
     throw;
   }
   after_commits_locked(1, !record.mail.empty());
@@ -298,7 +309,7 @@ std::vector<Result<Changes>> Service::record_deliveries(const std::vector<Comman
       const std::int64_t version = store_.commit_deliveries(records, outcomes);
       if (!records.empty()) state_.version = version;
     } catch (...) {
-      state_ = store_.load_state();
+      reload_locked();
       throw;
     }
     after_commits_locked(static_cast<std::int64_t>(records.size()), mail);

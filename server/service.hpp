@@ -100,7 +100,10 @@ class Service {
   // --- Sync (DESIGN "Sync protocol") -------------------------------------------------------
   // Applies the pushed commands in order, each in its own transaction with its result and the
   // client's counter; refused ones are recorded and advance the counter too. A sequence at or
-  // below the counter is answered from storage; a gap applies nothing ("out_of_order").
+  // below the counter is answered from storage; a gap applies nothing ("out_of_order"). A storage
+  // failure (DbError: full disk, read-only database) is no refusal: it propagates, the failed
+  // command is neither applied nor recorded and the counter stays before it, so the client's
+  // retry applies it later (those before it are kept and answered from storage).
   PushResponse push(const Actor& actor, const PushRequest& request);
   // The changes after request.since that the administrator may see (or a snapshot), the
   // client's counter and its results. With `wait_ms`, waits that long for a change first.
@@ -132,6 +135,8 @@ class Service {
                       CommitRecord& record);
   // Bookkeeping after `commits` commits under the unique lock (mail flag, log compaction).
   void after_commits_locked(std::int64_t commits, bool queued_mail);
+  // The State (and the organization paths) as the database holds them, after a failed commit.
+  void reload_locked();
   // "/root/.../org/" for `org` (kept for deleted organizations: they never move).
   std::string path_of(OrgId org) const;
   void changed();  // wakes long polls and the mail worker after commits

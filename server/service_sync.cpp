@@ -75,24 +75,31 @@ PushResponse Service::push(const Actor& actor, const PushRequest& request) {
     }
   }
   bool applied = false;
-  for (const SequencedCommand& sc : request.commands) {
-    if (sc.seq <= counter) continue;  // answered from storage below
-    const Context ctx = context_for(sc.command, actor.admin, clock_.now_ms());
-    CommitRecord record;
-    record.command_uuid = sc.command.uuid;
-    record.sync_client = request.client_id;
-    record.sync_seq = sc.seq;
-    auto changes = apply_locked(ctx, sc.command.args, record);
-    if (!changes) {
-      Error e = changes.error();
-      // A privilege lost while the command waited offline reads as such in Sync issues.
-      if (e.code == "forbidden") e.code = "permission_revoked";
-      store_.record_sync_rejection(request.client_id, actor.admin, sc.seq, sc.command.uuid, e,
-                                   clock_.now_ms());
-    } else {
-      applied = true;
+  try {
+    for (const SequencedCommand& sc : request.commands) {
+      if (sc.seq <= counter) continue;  // answered from storage below
+      const Context ctx = context_for(sc.command, actor.admin, clock_.now_ms());
+      CommitRecord record;
+      record.command_uuid = sc.command.uuid;
+      record.sync_client = request.client_id;
+      record.sync_seq = sc.seq;
+      auto changes = apply_locked(ctx, sc.command.args, record);
+      if (!changes) {
+        Error e = changes.error();
+        // A privilege lost while the command waited offline reads as such in Sync issues.
+        if (e.code == "forbidden") e.code = "permission_revoked";
+        store_.record_sync_rejection(request.client_id, actor.admin, sc.seq, sc.command.uuid, e,
+                                     clock_.now_ms());
+      } else {
+        applied = true;
+      }
+      counter = sc.seq;
     }
-    counter = sc.seq;
+  } catch (const DbError&) {
+    // The commands committed before the failure stay; long polls and mail still hear of them.
+    lock.unlock();
+    if (applied) changed();
+    throw;
   }
   response.last_seq = counter;
   response.results = store_.sync_results(request.client_id, first, counter);

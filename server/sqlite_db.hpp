@@ -14,7 +14,10 @@ namespace linedesk::server {
 class SqliteConnection final : public SqlConnection {
  public:
   // Opens (creating if `create`) the database at `path`: WAL, NORMAL sync, foreign keys on.
-  // Throws DbError when the file cannot be opened or is not a database; never overwrites it.
+  // Every page is checked first (PRAGMA quick_check). Throws DbError when the file cannot be
+  // opened, is not a database or is damaged (kCorrupt); a refused file and its log are left
+  // byte for byte as they were. A file this process may only read opens read-only (writes then
+  // throw kReadOnly), also in a read-only folder when no log waits to be replayed.
   explicit SqliteConnection(const std::string& path, bool create = true);
   ~SqliteConnection() override;
   SqliteConnection(const SqliteConnection&) = delete;
@@ -28,8 +31,13 @@ class SqliteConnection final : public SqlConnection {
 
   const std::string& path() const { return path_; }
   sqlite3* handle() { return db_; }
+  // True when writes will be refused (the file or its folder is read-only).
+  bool read_only() const;
 
  private:
+  void open(bool create, bool immutable);
+  void check_pages();
+
   sqlite3* db_ = nullptr;
   std::string path_;
   std::map<std::string, std::unique_ptr<SqlStatement>, std::less<>> cache_;
