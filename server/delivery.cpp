@@ -3,9 +3,17 @@
 
 #include <chrono>
 #include <cstdio>
+#include <limits>
+
+#include "auth.hpp"
 
 namespace linedesk::server {
 namespace {
+
+// The note on a message found handed over but without an outcome after a crash.
+constexpr std::string_view kUnconfirmed =
+    "unconfirmed: the server stopped while handing this message to the relay; it was not sent "
+    "again";
 
 // A delivery result the state no longer accepts (the account was deleted meanwhile) is logged.
 void report(const Result<Changes>& r, const OutboxMessage& m) {
@@ -18,7 +26,10 @@ void report(const Result<Changes>& r, const OutboxMessage& m) {
 }  // namespace
 
 DeliveryWorker::DeliveryWorker(Service& service, Mailer& mailer, std::int64_t retry_step_ms)
-    : service_(service), mailer_(mailer), retry_step_ms_(retry_step_ms) {}
+    : service_(service),
+      mailer_(mailer),
+      retry_step_ms_(retry_step_ms),
+      worker_("worker-" + new_session_token()) {}
 
 DeliveryWorker::~DeliveryWorker() { stop(); }
 
@@ -41,10 +52,43 @@ void DeliveryWorker::notify() {
   wake_.notify_one();
 }
 
+void DeliveryWorker::recover(std::int64_t others_before_ms) {
+  const auto handed_over = service_.store().recover_outbox_claims(worker_, others_before_ms);
+  if (handed_over.empty()) return;
+  // Those the relay confirmed are sent. The others it may or may not have: they count as sent,
+  // with a note, and are not sent again.
+  std::vector<OutboxOutcome> outcomes;
+  std::vector<CommandArgs> commands;
+  std::vector<const OutboxMessage*> reported;
+  std::size_t unconfirmed = 0;
+  for (const OutboxMessage& m : handed_over) {
+    const bool confirmed = m.confirmed_ms > 0;
+    unconfirmed += confirmed ? 0 : 1;
+    outcomes.push_back(OutboxOutcome{m.id, true, confirmed ? "" : std::string(kUnconfirmed), true,
+                                     confirmed ? m.confirmed_ms : service_.now()});
+    if (m.invitation.valid()) {
+      commands.emplace_back(RecordInvitationSent{m.invitation});
+      reported.push_back(&m);
+    }
+  }
+  const auto results = service_.record_deliveries(commands, outcomes);
+  for (std::size_t i = 0; i < results.size(); ++i) report(results[i], *reported[i]);
+  if (unconfirmed > 0) {
+    std::fprintf(stderr,
+                 "linedesk-server: %zu message(s) were being handed to the mail relay when the "
+                 "server stopped; they are marked sent (unconfirmed) and not sent again.\n",
+                 unconfirmed);
+  }
+}
+
 int DeliveryWorker::run_once() {
   const std::int64_t now = service_.now();
-  // Messages claimed by a worker that died a minute ago are claimed again.
-  const auto batch = service_.store().claim_outbox(kRoundSize, now, now - 60'000, retry_step_ms_);
+  // Claims nobody will finish: this worker's own from a round that failed (a full disk), and
+  // other workers': at the first round all of them (one server process per SQLite database, so
+  // they died with theirs), later those a minute old.
+  recover(recovered_ ? now - 60'000 : std::numeric_limits<std::int64_t>::max());
+  recovered_ = true;
+  const auto batch = service_.store().claim_outbox(worker_, kRoundSize, now, retry_step_ms_);
   if (batch.empty()) return 0;
   // An invitation replaced or deleted after it was queued is not sent: its link is dead.
   const std::vector<bool> live = service_.read([&batch](const State& s) {
@@ -60,7 +104,8 @@ int DeliveryWorker::run_once() {
     return out;
   });
   // Outcomes are recorded together, at most kFlushMs after the first of them: one transaction
-  // for many messages, and after a crash only the last moments' mail can go out twice.
+  // for many messages. Each message was recorded as handed over before the relay could take it,
+  // so a crash before the outcome is written sends nothing twice.
   std::vector<OutboxOutcome> outcomes;
   std::vector<CommandArgs> commands;
   std::vector<const OutboxMessage*> reported;  // the message each command reports
@@ -80,13 +125,37 @@ int DeliveryWorker::run_once() {
       outcomes.push_back(OutboxOutcome{
           m.id, false, "withdrawn: the invitation was replaced or its account deleted", true,
           service_.now()});
-    } else if (const auto error = mailer_.send(m, service_.now()); !error) {
+      continue;
+    }
+    enum class HandOverState { kNotAsked, kRecorded, kLost, kFailed } hand_over = HandOverState::kNotAsked;
+    const auto error = mailer_.send(m, service_.now(), [&] {
+      // Runs inside the mailer (libcurl's callback): nothing may be thrown through it.
+      try {
+        hand_over = service_.store().hand_over_outbox(m.id, worker_, service_.now())
+                        ? HandOverState::kRecorded
+                        : HandOverState::kLost;
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "linedesk-server: mail %lld: %s\n", static_cast<long long>(m.id), e.what());
+        hand_over = HandOverState::kFailed;
+      }
+      return hand_over == HandOverState::kRecorded;
+    });
+    if (hand_over == HandOverState::kLost) continue;  // another worker's claim now: its outcome
+    if (!error) {
+      // Said at once, as it is cheap: a crash before the round's outcomes are written then
+      // leaves only the message in flight unconfirmed.
+      try {
+        service_.store().confirm_outbox(m.id, worker_, service_.now());
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "linedesk-server: mail %lld: %s\n", static_cast<long long>(m.id), e.what());
+      }
       outcomes.push_back(OutboxOutcome{m.id, true, "", true, service_.now()});
       if (m.invitation.valid()) {
         commands.emplace_back(RecordInvitationSent{m.invitation});
         reported.push_back(&m);
       }
     } else {
+      // Refused after the hand-over: the relay answered the end of the message with an error.
       const bool final = error->permanent || m.attempts + 1 >= kMaxAttempts;
       outcomes.push_back(OutboxOutcome{m.id, false, error->message, final, service_.now()});
       std::fprintf(stderr, "linedesk-server: mail %lld to %s: %s%s\n",
@@ -106,12 +175,18 @@ int DeliveryWorker::run_once() {
 }
 
 void DeliveryWorker::loop() {
+  std::string last_error;
   while (!stop_) {
     try {
       while (!stop_ && run_once() > 0) {
       }
+      last_error.clear();
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "linedesk-server: mail delivery: %s\n", e.what());
+      // Said once while it lasts (a full disk or a read-only database fails every round).
+      if (last_error != e.what()) {
+        last_error = e.what();
+        std::fprintf(stderr, "linedesk-server: mail delivery: %s\n", e.what());
+      }
     }
     std::unique_lock lock(mutex_);
     // Retries and stale claims are picked up at least every second.

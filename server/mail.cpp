@@ -77,27 +77,47 @@ std::string crlf(const std::string& body) {
   return out;
 }
 
-bool write_atomically(const std::filesystem::path& path, const std::string& text) {
+// Writes `text` beside `path`, then, once `hand_over` agrees, gives it its name: a reader of the
+// folder never sees half a message, nor one the worker did not hand over.
+std::optional<SendError> write_atomically(const std::filesystem::path& path, const std::string& text,
+                                          const HandOver& hand_over) {
   const std::filesystem::path tmp = path.string() + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return false;
+    if (!out) return SendError{false, "could not write " + tmp.string()};
     out << text;
-    if (!out.flush()) return false;
+    if (!out.flush()) return SendError{false, "could not write " + tmp.string()};
   }
   std::error_code ec;
+  if (!hand_over()) {
+    std::filesystem::remove(tmp, ec);
+    return SendError{false, "not handed over: the delivery could not be recorded"};
+  }
   std::filesystem::rename(tmp, path, ec);
-  return !ec;
+  if (ec) return SendError{false, "could not write " + path.string()};
+  return std::nullopt;
 }
 
 struct Upload {
   const std::string* text;
+  const HandOver* hand_over;
   std::size_t offset = 0;
+  bool handed_over = false;
+  bool refused = false;
 };
 
+// libcurl adds the end-of-data line after the last byte given here: the message is handed over
+// just before, so a relay never holds a whole message the worker did not record as handed over.
 std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void* user) {
   auto* up = static_cast<Upload*>(user);
   const std::size_t n = std::min(size * count, up->text->size() - up->offset);
+  if (n == 0 && !up->handed_over) {
+    up->handed_over = true;
+    if (!(*up->hand_over)()) {
+      up->refused = true;
+      return CURL_READFUNC_ABORT;
+    }
+  }
   std::memcpy(buffer, up->text->data() + up->offset, n);
   up->offset += n;
   return n;
@@ -131,31 +151,35 @@ std::string format_eml(const OutboxMessage& m, const std::string& from, std::int
 
 OutboxDirMailer::OutboxDirMailer(std::string dir, std::string from)
     : dir_(std::move(dir)), from_(std::move(from)) {
-  std::filesystem::create_directories(dir_);
+  // Made again before each message: a folder that cannot be made now (a read-only database
+  // folder) only fails the messages that need it.
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
 }
 
-std::optional<SendError> OutboxDirMailer::send(const OutboxMessage& m, std::int64_t now_ms) {
+std::optional<SendError> OutboxDirMailer::send(const OutboxMessage& m, std::int64_t now_ms,
+                                               const HandOver& hand_over) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
   const bool sms = m.to.find('@') == std::string::npos;
   const std::filesystem::path path =
       std::filesystem::path(dir_) /
       (std::to_string(m.id) + "-" + (sms ? std::string("sms.txt") : m.kind + ".eml"));
   const std::string text =
       sms ? "To: " + m.to + "\r\n\r\n" + crlf(m.subject + "\n\n" + m.body) : format_eml(m, from_, now_ms);
-  if (!write_atomically(path, text)) {
-    return SendError{false, "could not write " + path.string()};
-  }
-  return std::nullopt;
+  return write_atomically(path, text, hand_over);
 }
 
 SmtpMailer::SmtpMailer(std::string url, std::string from, Mailer& fallback)
     : url_(std::move(url)), from_(std::move(from)), fallback_(fallback) {}
 
-std::optional<SendError> SmtpMailer::send(const OutboxMessage& m, std::int64_t now_ms) {
-  if (m.to.find('@') == std::string::npos) return fallback_.send(m, now_ms);
+std::optional<SendError> SmtpMailer::send(const OutboxMessage& m, std::int64_t now_ms,
+                                          const HandOver& hand_over) {
+  if (m.to.find('@') == std::string::npos) return fallback_.send(m, now_ms, hand_over);
   const std::string eml = format_eml(m, from_, now_ms);
   CURL* curl = curl_easy_init();
   if (!curl) return SendError{false, "libcurl could not start"};
-  Upload upload{&eml};
+  Upload upload{&eml, &hand_over};
   curl_slist* rcpt = curl_slist_append(nullptr, ("<" + m.to + ">").c_str());
   const std::string mail_from = "<" + bare_address(from_) + ">";
   curl_easy_setopt(curl, CURLOPT_URL, url_.c_str());
@@ -173,6 +197,7 @@ std::optional<SendError> SmtpMailer::send(const OutboxMessage& m, std::int64_t n
   curl_slist_free_all(rcpt);
   curl_easy_cleanup(curl);
   if (rc == CURLE_OK) return std::nullopt;
+  if (upload.refused) return SendError{false, "not handed over: the delivery could not be recorded"};
   // 5xx replies (unknown recipient, refused) are final; connection trouble is retried.
   return SendError{code >= 500 && code < 600,
                    std::string(curl_easy_strerror(rc)) + (code ? " (SMTP " + std::to_string(code) + ")" : "")};

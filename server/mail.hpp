@@ -3,6 +3,7 @@
 // folder: LineDesk has no SMS gateway.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,11 +22,18 @@ struct SendError {
   std::string message;
 };
 
+// Called by a mailer at the last moment a message can still be held back (before the SMTP
+// end-of-data line, before the outbox file gets its name), to record durably that it is being
+// handed over. False: the mailer abandons the message, which is then not delivered.
+using HandOver = std::function<bool()>;
+
 class Mailer {
  public:
   virtual ~Mailer() = default;
-  // Delivers `m`; returns an empty string on success, else the reason.
-  virtual std::optional<SendError> send(const OutboxMessage& m, std::int64_t now_ms) = 0;
+  // Delivers `m`, calling `hand_over` once just before it becomes the recipient's; returns
+  // nothing on success, else the reason.
+  virtual std::optional<SendError> send(const OutboxMessage& m, std::int64_t now_ms,
+                                        const HandOver& hand_over) = 0;
   virtual std::string describe() const = 0;
 };
 
@@ -33,7 +41,8 @@ class Mailer {
 class OutboxDirMailer final : public Mailer {
  public:
   OutboxDirMailer(std::string dir, std::string from);
-  std::optional<SendError> send(const OutboxMessage& m, std::int64_t now_ms) override;
+  std::optional<SendError> send(const OutboxMessage& m, std::int64_t now_ms,
+                                const HandOver& hand_over) override;
   std::string describe() const override { return "outbox folder " + dir_; }
 
  private:
@@ -45,7 +54,8 @@ class OutboxDirMailer final : public Mailer {
 class SmtpMailer final : public Mailer {
  public:
   SmtpMailer(std::string url, std::string from, Mailer& fallback);
-  std::optional<SendError> send(const OutboxMessage& m, std::int64_t now_ms) override;
+  std::optional<SendError> send(const OutboxMessage& m, std::int64_t now_ms,
+                                const HandOver& hand_over) override;
   std::string describe() const override { return "SMTP relay " + url_; }
 
  private:

@@ -289,12 +289,25 @@ ALTER TABLE change_log ADD COLUMN path TEXT NOT NULL DEFAULT '';
 )sql";
 }
 
+// Outbox claims name their worker, and a message records when it was handed over to the mailer
+// and when the relay confirmed it: after a crash, messages never handed over are sent again and
+// the others never are.
+std::string schema_v3(bool postgres) {
+  const std::string big = postgres ? "BIGINT" : "INTEGER";
+  return R"sql(
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN handed_over_ms )sql" + big + R"sql( NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN confirmed_ms )sql" + big + R"sql( NOT NULL DEFAULT 0;
+)sql";
+}
+
 }  // namespace
 
 const std::vector<Migration>& all_migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "entities, sessions, outbox, change log", schema_v1(false), schema_v1(true)},
       {2, "sync clients and results, change paths", schema_v2(false), schema_v2(true)},
+      {3, "outbox claims by worker, hand-over and confirmation times", schema_v3(false), schema_v3(true)},
   };
   return kMigrations;
 }

@@ -35,6 +35,10 @@ struct OutboxMessage {
   InvitationId invitation;
   BatchId batch;
   std::string command_uuid;
+  // Set by Store::recover_outbox_claims only: when the message was handed over to the mailer,
+  // and when the relay confirmed it (0: never).
+  std::int64_t handed_over_ms = 0;
+  std::int64_t confirmed_ms = 0;
 };
 
 // Everything one command writes, committed in one transaction.
@@ -61,7 +65,7 @@ struct CommitRecord {
 struct OutboxOutcome {
   std::int64_t id = 0;
   bool sent = false;
-  std::string error;   // when not sent
+  std::string error;   // when not sent; when sent, a note (empty: confirmed by the relay)
   bool final = false;  // not sent, and not to be tried again
   std::int64_t at_ms = 0;
 };
@@ -162,11 +166,25 @@ class Store {
   void use_admin_token(const std::string& token_hash, std::int64_t now_ms);
 
   // --- Outbox -----------------------------------------------------------------------------
-  // Marks up to `limit` messages as being sent and returns them: pending ones whose last
-  // attempt is at least attempts x `retry_step_ms` ago, and ones claimed before
-  // `stale_before_ms` by a worker that never finished.
-  std::vector<OutboxMessage> claim_outbox(int limit, std::int64_t now_ms,
-                                          std::int64_t stale_before_ms, std::int64_t retry_step_ms);
+  // Delivery is at most once per message: a worker claims messages, records each one as handed
+  // over just before the mailer makes it the recipient's, and then records the outcome.
+  //
+  // Marks up to `limit` pending messages as being sent by `worker` and returns them: those whose
+  // last attempt is at least attempts x `retry_step_ms` ago.
+  std::vector<OutboxMessage> claim_outbox(const std::string& worker, int limit, std::int64_t now_ms,
+                                          std::int64_t retry_step_ms);
+  // Records durably (committed on return) that `worker` hands message `id` over now. False when
+  // the message is no longer that worker's claim: it must then not be delivered.
+  bool hand_over_outbox(std::int64_t id, const std::string& worker, std::int64_t now_ms);
+  // Records durably that the relay accepted message `id` (its outcome may be written later).
+  void confirm_outbox(std::int64_t id, const std::string& worker, std::int64_t now_ms);
+  // Claims whose worker will not finish them: all of `worker`'s own (it calls this between its
+  // rounds, so they are left from a round that failed) and other workers' made before
+  // `others_before_ms` (workers that stopped, or crashed). Those never handed over go back to
+  // pending, as nothing of them reached the recipient; those handed over are returned and stay
+  // claimed until their outcome is written — the relay may hold them: never sent again.
+  std::vector<OutboxMessage> recover_outbox_claims(const std::string& worker,
+                                                   std::int64_t others_before_ms);
   void outbox_sent(std::int64_t id, std::int64_t now_ms);
   // A failed attempt: back to pending to retry later, or failed for good.
   void outbox_failed(std::int64_t id, const std::string& error, bool final, std::int64_t now_ms);

@@ -29,27 +29,77 @@ OutboxMessage read_message(Stmt& st) {
 
 }  // namespace
 
-std::vector<OutboxMessage> Store::claim_outbox(int limit, std::int64_t now_ms,
-                                               std::int64_t stale_before_ms,
-                                               std::int64_t retry_step_ms) {
+std::vector<OutboxMessage> Store::claim_outbox(const std::string& worker, int limit,
+                                               std::int64_t now_ms, std::int64_t retry_step_ms) {
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
   std::vector<OutboxMessage> out;
   {
     Stmt st(db_->cached(std::string("SELECT ") + kOutboxColumns +
-                        " FROM outbox WHERE (status = 'pending' AND claimed_ms + attempts * ? <= "
-                        "?) OR (status = 'sending' AND claimed_ms < ?) ORDER BY id LIMIT ?"));
-    st.bind_all(retry_step_ms, now_ms, stale_before_ms, static_cast<std::int64_t>(limit));
+                        " FROM outbox WHERE status = 'pending' AND claimed_ms + attempts * ? <= ? "
+                        "ORDER BY id LIMIT ?"));
+    st.bind_all(retry_step_ms, now_ms, static_cast<std::int64_t>(limit));
     while (st.step()) out.push_back(read_message(st));
   }
   for (OutboxMessage& m : out) {
-    Stmt(db_->cached("UPDATE outbox SET status = 'sending', claimed_ms = ? WHERE id = ?"))
-        .bind_all(now_ms, m.id)
+    Stmt(db_->cached("UPDATE outbox SET status = 'sending', claimed_ms = ?, claimed_by = ?, "
+                     "handed_over_ms = 0 WHERE id = ?"))
+        .bind_all(now_ms, worker, m.id)
         .run();
     m.status = "sending";
   }
   tx.commit();
   return out;
+}
+
+bool Store::hand_over_outbox(std::int64_t id, const std::string& worker, std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  // One statement is one transaction, committed (durable) once it has run to its end.
+  Stmt st(db_->cached("UPDATE outbox SET handed_over_ms = ? WHERE id = ? AND status = 'sending' "
+                      "AND claimed_by = ? AND handed_over_ms = 0 RETURNING id"));
+  st.bind_all(now_ms, id, worker);
+  const bool mine = st.step();
+  while (st.step()) {
+  }
+  return mine;
+}
+
+void Store::confirm_outbox(std::int64_t id, const std::string& worker, std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  Stmt(db_->cached("UPDATE outbox SET confirmed_ms = ? WHERE id = ? AND claimed_by = ?"))
+      .bind_all(now_ms, id, worker)
+      .run();
+}
+
+std::vector<OutboxMessage> Store::recover_outbox_claims(const std::string& worker,
+                                                        std::int64_t others_before_ms) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(*db_);
+  std::vector<OutboxMessage> handed_over;
+  std::vector<std::int64_t> unsent;
+  {
+    Stmt st(db_->cached(std::string("SELECT ") + kOutboxColumns +
+                        ", handed_over_ms, confirmed_ms FROM outbox WHERE status = 'sending' AND "
+                        "(claimed_by = ? OR claimed_ms < ?) ORDER BY id"));
+    st.bind_all(worker, others_before_ms);
+    while (st.step()) {
+      if (st.col_int(14) > 0) {
+        handed_over.push_back(read_message(st));
+        handed_over.back().handed_over_ms = st.col_int(14);
+        handed_over.back().confirmed_ms = st.col_int(15);
+      } else {
+        unsent.push_back(st.col_int(0));
+      }
+    }
+  }
+  for (const std::int64_t id : unsent) {
+    Stmt(db_->cached("UPDATE outbox SET status = 'pending', claimed_ms = 0, claimed_by = '' "
+                     "WHERE id = ?"))
+        .bind(id)
+        .run();
+  }
+  tx.commit();
+  return handed_over;
 }
 
 void Store::outbox_sent(std::int64_t id, std::int64_t now_ms) {
@@ -66,8 +116,8 @@ void Store::outbox_failed(std::int64_t id, const std::string& error, bool final,
 void Store::write_outcome(const OutboxOutcome& o) {
   if (o.sent) {
     Stmt(db_->cached("UPDATE outbox SET status = 'sent', sent_ms = ?, attempts = attempts + 1, "
-                     "last_error = '' WHERE id = ?"))
-        .bind_all(o.at_ms, o.id)
+                     "last_error = ? WHERE id = ?"))
+        .bind_all(o.at_ms, o.error, o.id)
         .run();
     return;
   }
