@@ -89,9 +89,12 @@ void SyncEngine::persist_queue(std::function<void(bool)> done) {
 
 void SyncEngine::failed(const Error& e, TimestampMs now) {
   status_.problem = e.message;
-  if (e.code == "offline" || e.code == "bad_response" || e.code.rfind("storage_", 0) == 0 ||
-      e.code == "internal") {
+  if (e.code == "offline" || e.code == "bad_response" || e.code == "internal") {
     status_.online = false;
+  } else if (e.code.rfind("storage_", 0) == 0) {
+    // The server answers but cannot save (a full disk, a read-only database): reads go on, the
+    // queue waits and is pushed again later.
+    status_.online = true;
   } else if (e.code == "session_expired" || e.code == "no_session") {
     status_.online = true;
     status_.session_expired = true;
@@ -125,7 +128,12 @@ void SyncEngine::push() {
                   if (!answer && res.status == 409) {
                     if (auto body = parse_json(res.body)) answer = std::move(body).value();
                   }
-                  if (!answer) return failed(answer.error(), now_);
+                  if (!answer) {
+                    if (answer.error().code.rfind("storage_", 0) == 0) {
+                      status_.push_refused = answer.error().message;
+                    }
+                    return failed(answer.error(), now_);
+                  }
                   auto resp = push_response_from_json(answer.value());
                   if (!resp) return failed(resp.error(), now_);
                   if (resp->error && resp->error->code == "version_mismatch") {
@@ -133,6 +141,7 @@ void SyncEngine::push() {
                   }
                   replica_->apply_push(*resp);
                   status_.online = true;
+                  status_.push_refused.clear();
                   status_.problem = resp->error ? resp->error->message : std::string();
                   status_.pending = replica_->unsent_count();
                   status_.issues = replica_->issues().size();
@@ -165,7 +174,7 @@ void SyncEngine::pull() {
         if (resp->error) return failed(*resp->error, now_);
         const ConfirmedDelta delta = replica_->apply_pull(*resp);
         status_.online = true;
-        status_.problem.clear();
+        status_.problem = status_.push_refused;  // a pull does not lift a push's refusal
         status_.last_sync_ms = now_;
         status_.pending = replica_->unsent_count();
         status_.issues = replica_->issues().size();

@@ -24,6 +24,9 @@ struct SyncStatus {
   bool session_expired = false; // pushing waits for a new sign-in
   bool outdated = false;        // the server speaks another protocol: reload the page
   std::string problem;          // the last error, for the header's tooltip
+  // Why the server did not take the queued changes although it answers (its disk is full, its
+  // database read-only): kept, and shown, until a push succeeds; the changes stay queued.
+  std::string push_refused;
 };
 
 class SyncEngine {

@@ -24,6 +24,8 @@ std::string sync_status_line(const SyncStatus& s) {
   if (s.saving) return line + " · saving on this device…";
   if (s.pending == 0) {
     line += s.online ? " · all changes synced" : " · nothing waiting";
+  } else if (!s.push_refused.empty()) {
+    line += " · " + changes(s.pending) + " waiting: the server cannot save them now";
   } else {
     line += " · " + changes(s.pending) + (s.online ? " syncing" : " waiting");
   }

@@ -8,8 +8,9 @@
 
 namespace linedesk::client {
 
-// "Online · all changes synced", "Offline · 3 changes waiting", "Signed out · 2 changes wait
-// for you to sign in again", "LineDesk was updated · reload the page".
+// "Online · all changes synced", "Offline · 3 changes waiting", "Online · 3 changes waiting: the
+// server cannot save them now", "Signed out · 2 changes wait for you to sign in again",
+// "LineDesk was updated · reload the page".
 std::string sync_status_line(const SyncStatus& status);
 // "just now", "42 s ago", "5 min ago", "3 h ago", "2 days ago"; "never" for 0.
 std::string ago(TimestampMs then, TimestampMs now);

@@ -3,9 +3,27 @@
 
 #include <catch2/catch.hpp>
 
+#include "shared/api.hpp"
+
 namespace linedesk::test {
 
 std::string e164(std::int64_t digits) { return "+" + std::to_string(digits); }
+
+PullResponse snapshot_of(const Enterprise& e, std::int64_t version) {
+  PullResponse snap;
+  snap.protocol = kProtocolVersion;
+  snap.version = version;
+  snap.snapshot = true;
+  snap.scope = e.root;
+  for (const auto& [id, o] : e.state.orgs().all()) snap.puts.emplace_back(o);
+  for (const auto& [id, v] : e.state.admins()) snap.puts.emplace_back(v);
+  for (const auto& [id, v] : e.state.roles()) snap.puts.emplace_back(v);
+  for (const auto& [id, v] : e.state.groups()) snap.puts.emplace_back(v);
+  for (const auto& [id, v] : e.state.accounts()) snap.puts.emplace_back(v);
+  for (const auto& [id, v] : e.state.numbers()) snap.puts.emplace_back(v);
+  for (const auto& [id, v] : e.state.invitations()) snap.puts.emplace_back(v);
+  return snap;
+}
 
 AccountInput basic_fields(const std::string& account_id) {
   AccountInput in;

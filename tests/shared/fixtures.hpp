@@ -6,6 +6,7 @@
 
 #include "shared/engine.hpp"
 #include "shared/state.hpp"
+#include "shared/sync.hpp"
 
 namespace linedesk::test {
 
@@ -40,6 +41,9 @@ struct Enterprise {
   const Account& account(AccountId id) const { return *state.account(id); }
   const Number& number(const std::string& e164) const;
 };
+
+// `e`'s whole state as a pull's snapshot at `version`, scoped to the root.
+PullResponse snapshot_of(const Enterprise& e, std::int64_t version);
 
 std::string e164(std::int64_t digits);
 AccountInput basic_fields(const std::string& account_id);

@@ -15,19 +15,7 @@ namespace {
 // A replica of `e`'s whole state as a snapshot at `version`.
 Replica replica_of(const Enterprise& e, AdminId actor, std::int64_t version = 10) {
   Replica r("client-1", actor);
-  PullResponse snap;
-  snap.protocol = kProtocolVersion;
-  snap.version = version;
-  snap.snapshot = true;
-  snap.scope = e.root;
-  for (const auto& [id, o] : e.state.orgs().all()) snap.puts.emplace_back(o);
-  for (const auto& [id, v] : e.state.admins()) snap.puts.emplace_back(v);
-  for (const auto& [id, v] : e.state.roles()) snap.puts.emplace_back(v);
-  for (const auto& [id, v] : e.state.groups()) snap.puts.emplace_back(v);
-  for (const auto& [id, v] : e.state.accounts()) snap.puts.emplace_back(v);
-  for (const auto& [id, v] : e.state.numbers()) snap.puts.emplace_back(v);
-  for (const auto& [id, v] : e.state.invitations()) snap.puts.emplace_back(v);
-  r.apply_pull(snap);
+  r.apply_pull(snapshot_of(e, version));
   return r;
 }
 
