@@ -10,6 +10,8 @@ namespace linedesk::server {
 namespace {
 
 constexpr std::int64_t kHourMs = 60LL * 60 * 1000;
+// How stale a session's last-seen time may get before a request writes it again.
+constexpr std::int64_t kSessionTouchMs = 60LL * 1000;
 constexpr std::size_t kActivationChoices = 5;
 
 std::string admin_name(const Administrator& a) { return a.display_name(); }
@@ -164,10 +166,11 @@ Result<Actor> Service::authenticate(const std::string& token) {
   }
   const bool exists = read([&](const State& s) { return s.admin(session->admin) != nullptr; });
   if (!exists) return make_error("no_session", "", "Your administrator account was removed.");
-  // Bookkeeping for the idle limit only: a database that cannot take it (full disk, read-only)
-  // still lets the administrator read.
+  // A minute's precision is plenty for a 30-minute idle limit, and spares every request a write.
+  // It is bookkeeping only: a database that cannot take it (full disk, read-only) still lets the
+  // administrator read.
   try {
-    store_.touch_session(actor.token_hash, now);
+    if (now - session->last_seen_ms >= kSessionTouchMs) store_.touch_session(actor.token_hash, now);
   } catch (const DbError&) {
   }
   actor.admin = session->admin;

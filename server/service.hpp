@@ -20,6 +20,7 @@
 #include "shared/engine.hpp"
 #include "shared/sync.hpp"
 #include "store.hpp"
+#include "writer_first_mutex.hpp"
 
 namespace linedesk::server {
 
@@ -146,7 +147,7 @@ class Service {
   Store& store_;
   const Clock& clock_;
   ServiceConfig config_;
-  mutable std::shared_mutex mutex_;
+  mutable WriterFirstMutex mutex_;  // a waiting push goes before new reads (writer_first_mutex.hpp)
   State state_;
   std::function<void()> mail_listener_;
   bool mail_enabled_ = true;

@@ -210,6 +210,9 @@ class Store {
   // --- Usage ------------------------------------------------------------------------------
   // Inserts records whose id is new; returns how many were new.
   std::int64_t add_usage(const std::vector<UsageRecord>& records);
+  // The records of `orgs` in [from_ms, to_ms). A window read from the database is kept until
+  // the next add_usage: every dashboard asks for the same two months, and reading them again
+  // held the connection (and every other request behind it) for tens of milliseconds.
   std::vector<UsageRecord> usage(const std::vector<OrgId>& orgs, std::int64_t from_ms,
                                  std::int64_t to_ms);
 
@@ -236,6 +239,14 @@ class Store {
                         const std::string& uuid, bool ok, const Json& body, std::int64_t version,
                         std::int64_t now_ms);
   void write_activity(const ActivityEntry& e);
+
+  struct UsageWindow {
+    std::int64_t from_ms = 0;
+    std::int64_t to_ms = 0;
+    std::shared_ptr<const std::vector<UsageRecord>> records;
+  };
+  std::mutex usage_mutex_;                // guards usage_windows_ (not the connection)
+  std::vector<UsageWindow> usage_windows_;  // the last few windows read, newest last
 
   std::mutex mutex_;
   std::unique_ptr<SqlConnection> db_;

@@ -146,28 +146,50 @@ std::int64_t Store::add_usage(const std::vector<UsageRecord>& records) {
     }
   }
   tx.commit();
+  if (added > 0) {
+    std::lock_guard windows(usage_mutex_);
+    usage_windows_.clear();
+  }
   return added;
 }
 
 std::vector<UsageRecord> Store::usage(const std::vector<OrgId>& orgs, std::int64_t from_ms,
                                       std::int64_t to_ms) {
-  std::lock_guard lock(mutex_);
+  std::shared_ptr<const std::vector<UsageRecord>> window;
+  {
+    std::lock_guard windows(usage_mutex_);
+    for (const UsageWindow& w : usage_windows_) {
+      if (w.from_ms == from_ms && w.to_ms == to_ms) window = w.records;
+    }
+  }
+  if (!window) {
+    std::lock_guard lock(mutex_);
+    auto all = std::make_shared<std::vector<UsageRecord>>();
+    Stmt st(db_->cached("SELECT record_id, account_id, org_id, kind, at_ms, quantity, billable "
+                        "FROM usage_records WHERE at_ms >= ? AND at_ms < ?"));
+    st.bind_all(from_ms, to_ms);
+    while (st.step()) {
+      UsageRecord u;
+      u.org = OrgId(st.col_int(2));
+      u.record_id = st.col_text(0);
+      u.account = AccountId(st.col_int(1));
+      u.kind = usage_kind_from_name(st.col_text(3)).value_or(UsageKind::kVoice);
+      u.at_ms = st.col_int(4);
+      u.quantity = st.col_int(5);
+      u.billable = st.col_int(6) != 0;
+      all->push_back(std::move(u));
+    }
+    window = all;
+    // Kept only if no record arrived meanwhile (add_usage clears under the connection's lock,
+    // which this read held): still under mutex_, so none can have.
+    std::lock_guard windows(usage_mutex_);
+    if (usage_windows_.size() >= 4) usage_windows_.erase(usage_windows_.begin());
+    usage_windows_.push_back(UsageWindow{from_ms, to_ms, window});
+  }
   std::unordered_set<OrgId> wanted(orgs.begin(), orgs.end());
   std::vector<UsageRecord> out;
-  Stmt st(db_->cached("SELECT record_id, account_id, org_id, kind, at_ms, quantity, billable "
-                      "FROM usage_records WHERE at_ms >= ? AND at_ms < ?"));
-  st.bind_all(from_ms, to_ms);
-  while (st.step()) {
-    UsageRecord u;
-    u.org = OrgId(st.col_int(2));
-    if (!wanted.count(u.org)) continue;
-    u.record_id = st.col_text(0);
-    u.account = AccountId(st.col_int(1));
-    u.kind = usage_kind_from_name(st.col_text(3)).value_or(UsageKind::kVoice);
-    u.at_ms = st.col_int(4);
-    u.quantity = st.col_int(5);
-    u.billable = st.col_int(6) != 0;
-    out.push_back(std::move(u));
+  for (const UsageRecord& u : *window) {
+    if (wanted.count(u.org)) out.push_back(u);
   }
   return out;
 }
