@@ -16,12 +16,14 @@ Json totals_json(const UsageTotals& t) {
   return Json{{"voice_seconds", t.voice_seconds}, {"messages", t.messages}, {"data_bytes", t.data_bytes}};
 }
 
-UsageTotals totals_from(const Json& j) {
+// A member of the wrong type is an error in `r` (named by its path), never an exception.
+UsageTotals totals_from(const Json& j, const std::string& path, Status& status) {
   UsageTotals t;
-  if (!j.is_object()) return t;
-  t.voice_seconds = j.value("voice_seconds", std::int64_t{0});
-  t.messages = j.value("messages", std::int64_t{0});
-  t.data_bytes = j.value("data_bytes", std::int64_t{0});
+  JsonReader r(j, path);
+  t.voice_seconds = r.optional_int("voice_seconds");
+  t.messages = r.optional_int("messages");
+  t.data_bytes = r.optional_int("data_bytes");
+  if (!r.ok() && status) status = r.error();
   return t;
 }
 
@@ -29,14 +31,15 @@ Json cycle_json(const Cycle& c) {
   return Json{{"start", c.start}, {"end", c.end}, {"year", c.year}, {"month", c.month}, {"days", c.days}};
 }
 
-Cycle cycle_from(const Json& j) {
+Cycle cycle_from(const Json& j, const std::string& path, Status& status) {
   Cycle c;
-  if (!j.is_object()) return c;
-  c.start = j.value("start", std::int64_t{0});
-  c.end = j.value("end", std::int64_t{0});
-  c.year = j.value("year", 0);
-  c.month = j.value("month", 0);
-  c.days = j.value("days", 0);
+  JsonReader r(j, path);
+  c.start = r.optional_int("start");
+  c.end = r.optional_int("end");
+  c.year = static_cast<int>(r.optional_int("year"));
+  c.month = static_cast<int>(r.optional_int("month"));
+  c.days = static_cast<int>(r.optional_int("days"));
+  if (!r.ok() && status) status = r.error();
   return c;
 }
 
@@ -113,14 +116,16 @@ Result<DashboardFigures> dashboard_figures_from_json(const Json& j) {
   const Json& util = r.required("utilization");
   if (!r.ok()) return r.error();
   DashboardFigures d;
-  d.current = cycle_from(current);
-  if (const Json* past = r.optional("past")) d.past = cycle_from(*past);
+  Status status;
+  d.current = cycle_from(current, "current", status);
+  if (const Json* past = r.optional("past")) d.past = cycle_from(*past, "past", status);
   d.new_users = r.optional_int("new_users");
   d.active_users = r.optional_int("active_users");
-  if (const Json* u = r.optional("current_usage")) d.current_usage = totals_from(*u);
-  if (const Json* u = r.optional("past_usage")) d.past_usage = totals_from(*u);
+  if (const Json* u = r.optional("current_usage")) d.current_usage = totals_from(*u, "current_usage", status);
+  if (const Json* u = r.optional("past_usage")) d.past_usage = totals_from(*u, "past_usage", status);
   if (!per_day.is_array()) return make_error("invalid_field", "per_day", "per_day must be a list.");
-  for (const Json& t : per_day) d.per_day.push_back(totals_from(t));
+  for (const Json& t : per_day) d.per_day.push_back(totals_from(t, "per_day", status));
+  if (!status) return status.error();
   JsonReader ur(util, "utilization");
   d.utilization.total = ur.optional_int("total");
   d.utilization.activated = ur.optional_int("activated");

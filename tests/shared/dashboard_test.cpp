@@ -95,3 +95,21 @@ TEST_CASE("dashboard figures count the subtree's billable usage per cycle and pe
   REQUIRE(back);
   CHECK(back.value() == all);
 }
+
+TEST_CASE("a dashboard answer with a member of the wrong type is refused, naming it, without throwing") {
+  const Json good = Json::parse(R"({"current":{"start":1,"end":2,"year":2026,"month":11,"days":30},
+    "per_day":[{"voice_seconds":60,"messages":1,"data_bytes":0}],"utilization":{"total":3}})");
+  REQUIRE(dashboard_figures_from_json(good));
+  for (const auto& [path, value] : std::vector<std::pair<std::string, Json>>{
+           {"/current/year", Json("2026")},
+           {"/per_day/0/messages", Json::array()},
+           {"/utilization/total", Json("three")},
+           {"/current", Json(5)}}) {
+    CAPTURE(path);
+    Json bad = good;
+    bad[Json::json_pointer(path)] = value;
+    auto r = dashboard_figures_from_json(bad);
+    REQUIRE_FALSE(r);
+    CHECK_FALSE(r.error().message.empty());
+  }
+}
