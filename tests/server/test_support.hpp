@@ -70,6 +70,34 @@ struct Reply {
   }
 };
 
+// Sends a request to a server on 127.0.0.1:`port`; `content_type` defaults to JSON. Throws when
+// no answer comes (refused, reset, timed out).
+inline Reply request_on(int port, const std::string& method, const std::string& path,
+                        const std::string& body = {}, const std::string& token = {},
+                        const std::string& content_type = "application/json",
+                        httplib::Headers extra = {}, int read_timeout_s = 20) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_read_timeout(read_timeout_s, 0);
+  c.set_connection_timeout(5, 0);
+  httplib::Headers headers = std::move(extra);
+  if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+  auto send = [&]() -> httplib::Result {
+    if (method == "GET") return c.Get(path, headers);
+    if (method == "POST") return c.Post(path, headers, body, content_type);
+    if (method == "PUT") return c.Put(path, headers, body, content_type);
+    if (method == "PATCH") return c.Patch(path, headers, body, content_type);
+    return c.Delete(path, headers, body, content_type);
+  };
+  httplib::Result res = send();
+  if (!res) throw std::runtime_error("no answer for " + method + " " + path);
+  Reply r;
+  r.status = res->status;
+  r.body = res->body;
+  r.headers = res->headers;
+  if (auto j = parse_json(res->body)) r.json = std::move(j).value();
+  return r;
+}
+
 struct TestServerOptions {
   server::ServerConfig http;
   server::ServiceConfig service;
@@ -157,24 +185,7 @@ class TestServer {
   Reply request(const std::string& method, const std::string& path, const std::string& body = {},
                 const std::string& token = {}, const std::string& content_type = "application/json",
                 httplib::Headers extra = {}) const {
-    auto c = client();
-    httplib::Headers headers = std::move(extra);
-    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-    auto send = [&]() -> httplib::Result {
-      if (method == "GET") return c.Get(path, headers);
-      if (method == "POST") return c.Post(path, headers, body, content_type);
-      if (method == "PUT") return c.Put(path, headers, body, content_type);
-      if (method == "PATCH") return c.Patch(path, headers, body, content_type);
-      return c.Delete(path, headers, body, content_type);
-    };
-    httplib::Result res = send();
-    if (!res) throw std::runtime_error("no answer for " + method + " " + path);
-    Reply r;
-    r.status = res->status;
-    r.body = res->body;
-    r.headers = res->headers;
-    if (auto j = parse_json(res->body)) r.json = std::move(j).value();
-    return r;
+    return request_on(port_, method, path, body, token, content_type, std::move(extra));
   }
   Reply get(const std::string& path, const std::string& token) const { return request("GET", path, {}, token); }
   Reply post(const std::string& path, const Json& body, const std::string& token) const {
