@@ -41,7 +41,7 @@ void on_signal(int) { g_stop = true; }
 int main(int argc, char** argv) {
   using namespace linedesk::server;
   // glibc gives busy threads arenas of their own (up to 8 per core) and keeps what they freed:
-  // under the load test's 50 clients that held about 600 MiB for a 5 000-account enterprise.
+  // under the load test's 50 clients that held about 600 MiB for the 2 000-account demo enterprise.
   // Four arenas serve the same load at the same speed in about half of it (BENCHMARKS.md).
   mallopt(M_ARENA_MAX, 4);
   auto parsed = parse_options(std::vector<std::string>(argv + 1, argv + argc), LINEDESK_DEFAULT_WEB_ROOT);
