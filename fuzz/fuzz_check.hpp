@@ -2,8 +2,13 @@
 // libFuzzer reports as a crash and saves the input that caused it.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <string_view>
+
+#include "shared/json_io.hpp"
 
 #define FUZZ_CHECK(condition, what)                                                     \
   do {                                                                                  \
@@ -13,3 +18,14 @@
       std::abort();                                                                     \
     }                                                                                   \
   } while (false)
+
+// The fuzz input read by the server's JSON parser; a refusal must be bad_json, and gives none.
+inline std::optional<linedesk::Json> fuzz_json(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto parsed = linedesk::parse_json(text);
+  if (!parsed) {
+    FUZZ_CHECK(parsed.error().code == "bad_json", "parse_json refuses with bad_json");
+    return std::nullopt;
+  }
+  return std::move(parsed).value();
+}
