@@ -76,7 +76,7 @@ Status run(CommandContext& cc, const ImportNumbers& c) {
   }
   std::unordered_map<NumberId, std::size_t> first_line;
   Json rows = Json::array();
-  std::int64_t imported = 0;
+  Json imported_numbers = Json::array();
   std::int64_t failed = 0;
   for (const NumberEntry& e : c.entries) {
     Json row{{"line", e.line}, {"number", e.number}, {"tag", e.tag}};
@@ -110,15 +110,12 @@ Status run(CommandContext& cc, const ImportNumbers& c) {
         cc.put(n);
         row["status"] = "imported";
         row["number"] = *e164;
-        ++imported;
+        imported_numbers.push_back(*e164);
       }
     }
     rows.push_back(std::move(row));
   }
-  Json imported_numbers = Json::array();
-  for (const Json& row : rows) {
-    if (row.value("status", "") == "imported") imported_numbers.push_back(row["number"]);
-  }
+  const auto imported = static_cast<std::int64_t>(imported_numbers.size());
   const Json after = Json{{"numbers", std::move(imported_numbers)}, {"refused_rows", failed}};
   cc.audit("import_numbers", root->id, "numbers", nullptr, &after,
            "Imported " + std::to_string(imported) + " numbers into " + root->name +
