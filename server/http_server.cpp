@@ -30,33 +30,34 @@ HttpServer::HttpServer(Service& service, ServerConfig config)
   }
   httplib::Server& s = *http_;
   // httplib 0.11.4 applies the body limit to Content-Length only and would buffer a chunked
-  // body of any size; such requests are refused before their body is read.
+  // body of any size; it would also read and discard a body over the limit before answering
+  // 413, so a client announcing terabytes would hold a worker until the request deadline. Both
+  // are refused here, before the body is read.
   const std::size_t max_body = config_.max_body_bytes;
   s.set_pre_routing_handler([max_body](const httplib::Request& req, httplib::Response& res) {
-    // httplib would read and discard a body over the limit before answering 413: a client
-    // announcing terabytes would hold a worker until the request deadline. Refuse it unread.
+    // The body stays unread, so this connection cannot carry another request.
+    auto refuse_unread = [&res](int status, const Error& e) {
+      res.set_header("Connection", "close");
+      if (GuardedStream* c = current_connection()) c->close_after_response();
+      send_error(res, status, e);
+      return httplib::Server::HandlerResponse::Handled;
+    };
     if (const std::string length = req.get_header_value("Content-Length"); !length.empty()) {
       const bool digits = length.size() <= 19 &&
                           std::all_of(length.begin(), length.end(), [](char c) { return c >= '0' && c <= '9'; });
-      if (!digits || std::stoull(length) > max_body) {
-        res.set_header("Connection", "close");
-        if (GuardedStream* c = current_connection()) c->close_after_response();
-        send_error(res, digits ? 413 : 400,
-                   digits ? make_error("body_too_large", "",
-                                       "The request body is " + length + " bytes; the server accepts at most " +
-                                           std::to_string(max_body) + ".")
-                          : make_error("bad_request", "", "Content-Length must be a number of bytes."));
-        return httplib::Server::HandlerResponse::Handled;
+      if (!digits) {
+        return refuse_unread(400, make_error("bad_request", "", "Content-Length must be a number of bytes."));
+      }
+      if (std::stoull(length) > max_body) {
+        return refuse_unread(413, make_error("body_too_large", "",
+                                             "The request body is " + length + " bytes; the server accepts at most " +
+                                                 std::to_string(max_body) + "."));
       }
     }
     if (!req.has_header("Transfer-Encoding")) return httplib::Server::HandlerResponse::Unhandled;
-    // The body stays unread, so this connection cannot carry another request.
-    res.set_header("Connection", "close");
-    if (GuardedStream* c = current_connection()) c->close_after_response();
-    send_error(res, 411, make_error("length_required", "",
-                                    "Send the request body with a Content-Length header; chunked "
-                                    "uploads are not accepted."));
-    return httplib::Server::HandlerResponse::Handled;
+    return refuse_unread(411, make_error("length_required", "",
+                                         "Send the request body with a Content-Length header; chunked "
+                                         "uploads are not accepted."));
   });
   install_auth_routes(s, service_);
   install_org_routes(s, service_);
