@@ -167,7 +167,7 @@ int main() {
   SystemClock clock;
   Store store(std::make_unique<SqliteConnection>((dir / "db.sqlite").string()), clock.now_ms());
   BootstrapOptions boot;
-  boot.db_path = (dir / "db.sqlite").string();
+  boot.files_dir = dir.string();
   boot.admin_email = "bench@example.com";
   boot.admin_password = "bench-password";
   if (auto b = bootstrap_if_empty(store, boot, clock.now_ms()); !b) return 1;

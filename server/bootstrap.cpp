@@ -13,7 +13,7 @@ namespace linedesk::server {
 namespace {
 
 std::filesystem::path password_file(const BootstrapOptions& opts) {
-  return std::filesystem::path(opts.db_path).parent_path() / "first-admin-password.txt";
+  return std::filesystem::path(opts.files_dir) / "first-admin-password.txt";
 }
 
 }  // namespace
@@ -22,7 +22,7 @@ Result<BootInfo> bootstrap_if_empty(Store& store, const BootstrapOptions& opts, 
   BootInfo info;
   if (store.has_enterprise()) {
     info.sign_in_hint = "Sign in with your administrator email and password.";
-    if (!opts.db_path.empty() && std::filesystem::exists(password_file(opts))) {
+    if (std::filesystem::exists(password_file(opts))) {
       info.sign_in_hint += " The first administrator's generated password is in " +
                            password_file(opts).string() + ".";
     }

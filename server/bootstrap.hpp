@@ -10,7 +10,7 @@
 namespace linedesk::server {
 
 struct BootstrapOptions {
-  std::string db_path;  // the generated password is saved beside it
+  std::string files_dir;  // the generated password is saved in this folder ("": the current one)
   std::string org_name = "My Enterprise";
   std::string admin_email = "admin@linedesk.local";
   std::string admin_password;  // empty: generate one
@@ -24,7 +24,7 @@ struct BootInfo {
 // On an empty database, validates the options and creates the root organization, the
 // "Enterprise Administrator" role (every privilege), the default User Permissions group and the
 // first administrator. Without a password it generates one, prints it in the hint and saves it
-// beside the database (first-admin-password.txt, mode 0600).
+// in `files_dir` (first-admin-password.txt, mode 0600).
 Result<BootInfo> bootstrap_if_empty(Store& store, const BootstrapOptions& opts, std::int64_t now_ms);
 
 }  // namespace linedesk::server

@@ -84,9 +84,12 @@ void DeliveryWorker::recover(std::int64_t others_before_ms) {
 int DeliveryWorker::run_once() {
   const std::int64_t now = service_.now();
   // Claims nobody will finish: this worker's own from a round that failed (a full disk), and
-  // other workers': at the first round all of them (one server process per SQLite database, so
-  // they died with theirs), later those a minute old.
-  recover(recovered_ ? now - 60'000 : std::numeric_limits<std::int64_t>::max());
+  // other workers': at the first round all of them on SQLite (one server process per file, so
+  // they died with theirs), otherwise those a minute old. Where several processes share the
+  // database, a younger claim may be a live worker's; taking it would still send nothing twice
+  // (a hand-over needs the claim), but it would report that worker's message for it.
+  const bool first_alone = !recovered_ && !service_.store().shared();
+  recover(first_alone ? std::numeric_limits<std::int64_t>::max() : now - 60'000);
   recovered_ = true;
   const auto batch = service_.store().claim_outbox(worker_, kRoundSize, now, retry_step_ms_);
   if (batch.empty()) return 0;

@@ -8,6 +8,7 @@
 #include <thread>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -19,7 +20,9 @@
 #include "demo.hpp"
 #include "http_server.hpp"
 #include "mail.hpp"
+#include "migrate_postgres.hpp"
 #include "options.hpp"
+#include "postgres_db.hpp"
 #include "service.hpp"
 #include "sqlite_db.hpp"
 #include "store.hpp"
@@ -58,11 +61,24 @@ int main(int argc, char** argv) {
     init_crypto();
     curl_global_init(CURL_GLOBAL_DEFAULT);
     SystemClock clock;
-    const std::filesystem::path db_dir = std::filesystem::path(opts.db_path).parent_path();
+    const bool postgres = is_postgres_target(opts.db_path);
+    const std::filesystem::path db_dir = opts.data_dir;
     if (!db_dir.empty()) std::filesystem::create_directories(db_dir);
-    auto connection = std::make_unique<SqliteConnection>(opts.db_path);
-    const bool read_only = connection->read_only();
+    if (!opts.migrate_from.empty()) return migrate_command(opts);
+    std::unique_ptr<SqlConnection> connection;
+    bool read_only = false;
+    if (postgres) {
+      connection = std::make_unique<PostgresConnection>(opts.db_path);
+    } else {
+      auto sqlite = std::make_unique<SqliteConnection>(opts.db_path);
+      read_only = sqlite->read_only();
+      connection = std::move(sqlite);
+    }
+    const std::string db_name = connection->describe();
     Store store(std::move(connection), clock.now_ms());
+    // Where several processes share the database, one at a time creates the enterprise (and
+    // the demo); the others find it there.
+    std::optional<Store::StartupLock> startup(std::in_place, store);
     if (read_only) {
       std::fprintf(stderr,
                    "linedesk-server: the database %s is read-only for this process: LineDesk "
@@ -93,6 +109,22 @@ int main(int argc, char** argv) {
                   demo->orgs, demo->numbers, demo->accounts,
                   static_cast<long long>(demo->usage_records));
     }
+    startup.reset();
+    // Other processes' commits, heard as they happen: the State follows them and long polls
+    // here wake (the Service also checks before every read).
+    std::unique_ptr<PgListener> listener;
+    if (postgres) {
+      listener = std::make_unique<PgListener>(opts.db_path, Store::kNotifyChannel,
+                                              [&service, &store](const std::string& payload) {
+        try {
+          if (payload.empty() || payload == "usage") store.forget_usage_windows();
+          if (payload != "usage") service.catch_up();
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "linedesk-server: following other servers: %s\n", e.what());
+        }
+      });
+      listener->start();
+    }
 
     const std::string outbox =
         opts.outbox_dir.empty() ? (db_dir.empty() ? std::filesystem::path("outbox") : db_dir / "outbox").string()
@@ -113,7 +145,8 @@ int main(int argc, char** argv) {
       return 1;
     }
     if (!opts.port_file.empty()) std::ofstream(opts.port_file) << port << "\n";
-    std::printf("LineDesk is running at http://%s:%d/\n", opts.http.host.c_str(), port);
+    std::printf("LineDesk is running at http://%s:%d/ (database: %s)\n", opts.http.host.c_str(),
+                port, db_name.c_str());
     std::printf("%s\n", boot->sign_in_hint.c_str());
     std::printf("Mail goes to the %s.\n", mailer.describe().c_str());
     std::fflush(stdout);
@@ -136,8 +169,10 @@ int main(int argc, char** argv) {
     g_stop = true;
     watcher.join();
     delivery.stop();
+    if (listener) listener->stop();
   } catch (const DbError& e) {
-    std::fprintf(stderr, "linedesk-server: database %s: %s\n", opts.db_path.c_str(), e.what());
+    std::fprintf(stderr, "linedesk-server: database %s: %s\n",
+                 redact_postgres_target(opts.db_path).c_str(), e.what());
     if (e.kind() == DbError::Kind::kCorrupt) {
       std::fprintf(stderr, "linedesk-server: the file is not a LineDesk database or is damaged; "
                            "it was not changed. Restore it from a backup or start with another --db.\n");

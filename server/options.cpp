@@ -2,6 +2,9 @@
 #include "options.hpp"
 
 #include <charconv>
+#include <filesystem>
+
+#include "postgres_db.hpp"
 
 namespace linedesk::server {
 namespace {
@@ -24,7 +27,13 @@ std::string usage_text() {
 
   --host ADDR            address to listen on (default 127.0.0.1)
   --port N               port, 0 for any free port (default 8080)
-  --db PATH              SQLite database file (default data/linedesk.db)
+  --db PATH|URL          SQLite database file (default data/linedesk.db), or a PostgreSQL
+                         database: postgresql://USER@HOST:PORT/DBNAME (password from
+                         PGPASSWORD or ~/.pgpass); several servers may share one
+  --data-dir DIR         folder for the outbox and the first password (default: the SQLite
+                         file's folder; data/ with PostgreSQL)
+  --migrate-from FILE    copy the SQLite database FILE into the empty PostgreSQL database of
+                         --db, check every table's row count, and exit
   --web DIR              folder holding the built console (default: the build's wasm/web)
   --port-file PATH       write the bound port to PATH once listening
   --public-url URL       start of links in mail (default http://HOST:PORT)
@@ -66,6 +75,10 @@ Result<Options> parse_options(const std::vector<std::string>& args, std::string 
       (a == "--port" ? o.http.port : o.http.worker_threads) = *p;
     } else if (a == "--db") {
       st = value(o.db_path);
+    } else if (a == "--data-dir") {
+      st = value(o.data_dir);
+    } else if (a == "--migrate-from") {
+      st = value(o.migrate_from);
     } else if (a == "--web") {
       st = value(o.http.web_root);
     } else if (a == "--port-file") {
@@ -97,7 +110,16 @@ Result<Options> parse_options(const std::vector<std::string>& args, std::string 
     }
     if (!st) return st.error();
   }
-  o.boot.db_path = o.db_path;
+  if (!o.migrate_from.empty() && !is_postgres_target(o.db_path)) {
+    return make_error("bad_option", "--migrate-from",
+                      "--migrate-from copies into PostgreSQL: give --db postgresql://... too.");
+  }
+  if (o.data_dir.empty()) {
+    o.data_dir = is_postgres_target(o.db_path)
+                     ? std::string("data")
+                     : std::filesystem::path(o.db_path).parent_path().string();
+  }
+  o.boot.files_dir = o.data_dir;
   return o;
 }
 

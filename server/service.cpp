@@ -1,6 +1,8 @@
 // Service: sign-in, commands, mail decisions, activation.
 #include "service.hpp"
 
+#include <cstdio>
+
 #include "auth.hpp"
 #include "shared/mail_template.hpp"
 #include "shared/reports.hpp"
@@ -55,8 +57,68 @@ int http_status_for(const Error& e) {
 }
 
 Service::Service(Store& store, const Clock& clock, ServiceConfig config)
-    : store_(store), clock_(clock), config_(std::move(config)) {
+    : store_(store), clock_(clock), config_(std::move(config)), shared_(store.shared()) {
   reload_locked();
+}
+
+void Service::catch_up() {
+  const std::int64_t newest = store_.version();
+  {
+    std::shared_lock lock(mutex_);
+    if (newest <= state_.version) return;
+  }
+  bool moved = false;
+  {
+    std::unique_lock lock(mutex_);
+    moved = catch_up_locked();
+  }
+  if (moved) {
+    {
+      std::lock_guard lock(version_mutex_);
+    }
+    version_changed_.notify_all();
+  }
+}
+
+bool Service::catch_up_locked() {
+  // Read in chunks: a process far behind does not hold one huge result.
+  constexpr std::int64_t kChunk = 5000;
+  const std::int64_t from = state_.version;
+  for (;;) {
+    const std::vector<ChangeRow> rows = store_.changes_since(state_.version, kChunk);
+    if (rows.empty()) break;
+    // The mark is read after the rows: a compaction that removed rows before they were read
+    // has moved it by then, and a gap is never taken for the whole story.
+    if (state_.version < store_.compacted_before() - 1) {
+      reload_locked();
+      return true;
+    }
+    for (const ChangeRow& row : rows) {
+      const auto kind = entity_kind_from_name(row.kind);
+      std::optional<Entity> entity;
+      if (kind && !row.deleted) {
+        auto value = parse_json(row.value);
+        if (value) {
+          auto e = entity_from_envelope(Json{{"kind", row.kind}, {"value", std::move(value).value()}});
+          if (e) entity = std::move(e).value();
+        }
+      }
+      if (!kind || (!row.deleted && !entity)) {
+        // A row this server cannot read (written by a newer one?): the tables are the truth.
+        reload_locked();
+        return true;
+      }
+      if (row.deleted) {
+        state_.erase(Tombstone{*kind, row.entity_id, row.org});
+      } else {
+        if (const auto* o = std::get_if<Organization>(&*entity)) parents_[o->id] = o->parent;
+        state_.put(*entity);
+      }
+      state_.version = row.seq;
+    }
+    if (static_cast<std::int64_t>(rows.size()) < kChunk) break;
+  }
+  return state_.version != from;
 }
 
 void Service::reload_locked() {
@@ -82,6 +144,12 @@ void Service::changed() {
     std::lock_guard lock(version_mutex_);
   }
   version_changed_.notify_all();
+  try {
+    compact_if_due();
+  } catch (const DbError& e) {
+    // Bookkeeping only: tried again after the next thousand commits.
+    std::fprintf(stderr, "linedesk-server: compacting the change log: %s\n", e.what());
+  }
   bool mail = false;
   {
     std::unique_lock lock(mutex_);
@@ -210,6 +278,7 @@ Result<Changes> Service::run(const Actor& actor, const Command& command) {
 }
 
 Result<Changes> Service::check(const Actor& actor, const CommandArgs& args) {
+  if (shared_) catch_up();
   std::shared_lock lock(mutex_);
   Context ctx{actor.admin, clock_.now_ms(), seed_from(new_session_token()), false};
   return validate(state_, ctx, args);
@@ -223,45 +292,63 @@ Result<Changes> Service::run_system(const CommandArgs& args) {
 Result<Changes> Service::run_locked(const Context& ctx, const CommandArgs& args,
                                     const Command* command) {
   std::unique_lock lock(mutex_);
-  // A UUID already applied gets its stored answer: a retried request changes nothing twice.
-  if (command) {
-    if (auto stored = store_.command_result(command->uuid)) {
-      // Keys are chosen by senders: another administrator's key is theirs, not an answer.
-      if (stored->admin != ctx.actor) {
-        return make_error("idempotency_key_reused", "",
-                          "Another administrator already sent a request with this "
-                          "Idempotency-Key; send yours with a new key.");
+  Result<Changes> changes = Changes{};
+  {
+    Store::Write write(store_);
+    catch_up_locked();
+    // A UUID already applied gets its stored answer: a retried request changes nothing twice
+    // (through whichever process it reached).
+    if (command) {
+      if (auto stored = store_.command_result(command->uuid)) {
+        // Keys are chosen by senders: another administrator's key is theirs, not an answer.
+        if (stored->admin != ctx.actor) {
+          return make_error("idempotency_key_reused", "",
+                            "Another administrator already sent a request with this "
+                            "Idempotency-Key; send yours with a new key.");
+        }
+        Changes c;
+        c.result = std::move(stored->result);
+        return c;
       }
-      Changes c;
-      c.result = std::move(stored->result);
-      return c;
     }
+    CommitRecord record;
+    if (command) {
+      record.command_uuid = command->uuid;
+      record.remember_command = true;
+    }
+    changes = apply_locked(write, ctx, args, record);
+    if (changes) commit_locked(write);
   }
-  CommitRecord record;
-  if (command) {
-    record.command_uuid = command->uuid;
-    record.remember_command = true;
-  }
-  auto changes = apply_locked(ctx, args, record);
   lock.unlock();
   if (changes) changed();
   return changes;
 }
 
-Result<Changes> Service::apply_locked(const Context& ctx, const CommandArgs& args,
-                                      CommitRecord& record) {
+Result<Changes> Service::apply_locked(Store::Write& write, const Context& ctx,
+                                      const CommandArgs& args, CommitRecord& record) {
   auto changes = execute(state_, ctx, args);
   if (!changes) return changes;
   prepare_record(ctx, args, changes.value(), record);
   try {
-    state_.version = store_.commit(record);
+    state_.version = store_.commit(write, record);
   } catch (...) {
     // Nothing was written: go back to what the database holds.
+    write.rollback();
     reload_locked();
     throw;
   }
   after_commits_locked(1, !record.mail.empty());
   return changes;
+}
+
+void Service::commit_locked(Store::Write& write) {
+  try {
+    write.commit();
+  } catch (...) {
+    write.rollback();
+    reload_locked();
+    throw;
+  }
 }
 
 void Service::prepare_record(const Context& ctx, const CommandArgs& args, const Changes& changes,
@@ -282,12 +369,14 @@ void Service::prepare_record(const Context& ctx, const CommandArgs& args, const 
 void Service::after_commits_locked(std::int64_t commits, bool queued_mail) {
   mail_queued_ = mail_queued_ || queued_mail;
   commits_since_compaction_ += commits;
-  if (config_.change_log_keep > 0 && commits_since_compaction_ >= 1000) {
-    commits_since_compaction_ = 0;
-    if (state_.version > config_.change_log_keep) {
-      store_.compact_change_log(state_.version - config_.change_log_keep);
-    }
+}
+
+void Service::compact_if_due() {
+  {
+    std::shared_lock lock(mutex_);
+    if (config_.change_log_keep <= 0 || commits_since_compaction_ < 1000) return;
   }
+  compact_change_log(config_.change_log_keep);
 }
 
 std::vector<Result<Changes>> Service::record_deliveries(const std::vector<CommandArgs>& commands,
@@ -298,6 +387,8 @@ std::vector<Result<Changes>> Service::record_deliveries(const std::vector<Comman
   records.reserve(commands.size());
   {
     std::unique_lock lock(mutex_);
+    Store::Write write(store_);
+    catch_up_locked();
     const std::int64_t now = clock_.now_ms();
     bool mail = false;
     for (const CommandArgs& args : commands) {
@@ -309,9 +400,11 @@ std::vector<Result<Changes>> Service::record_deliveries(const std::vector<Comman
       mail = mail || !records.back().mail.empty();
     }
     try {
-      const std::int64_t version = store_.commit_deliveries(records, outcomes);
+      const std::int64_t version = store_.commit_deliveries(write, records, outcomes);
+      write.commit();
       if (!records.empty()) state_.version = version;
     } catch (...) {
+      write.rollback();
       reload_locked();
       throw;
     }

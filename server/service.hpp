@@ -86,13 +86,22 @@ class Service {
   std::vector<Result<Changes>> record_deliveries(const std::vector<CommandArgs>& commands,
                                                  const std::vector<OutboxOutcome>& outcomes);
 
-  // Reads the State under a shared lock: f(const State&).
+  // Reads the State under a shared lock: f(const State&). On a database other processes share,
+  // their commits are read first (catch_up), so an administrator sees what they changed
+  // through any of them.
   template <class F>
-  auto read(F&& f) const {
+  auto read(F&& f) {
+    if (shared_) catch_up();
     std::shared_lock lock(mutex_);
     return f(state_);
   }
   std::int64_t version() const;
+
+  // Brings the State up to the database's newest change: other processes' commits, read from
+  // the change log (or the whole State again when the log was compacted past it). Wakes long
+  // polls when it moved. Cheap when nothing changed (one query). Called before reads on a
+  // shared database and by its listener on each notification.
+  void catch_up();
 
   // Audit entries for what is not a command (sign-ins, downloads).
   void audit(const Actor* actor, OrgId org, std::string action, std::string target,
@@ -128,14 +137,23 @@ class Service {
 
  private:
   Result<Changes> run_locked(const Context& ctx, const CommandArgs& args, const Command* command);
-  // Executes and commits one command; the caller holds the unique lock. `record` carries what
-  // the caller adds (UUID, sync client). On a storage failure the State is reloaded.
-  Result<Changes> apply_locked(const Context& ctx, const CommandArgs& args, CommitRecord& record);
+  // Executes one command inside `write` and writes it there (the caller commits); the caller
+  // holds the unique lock and has caught up inside `write`. `record` carries what the caller
+  // adds (UUID, sync client). On a storage failure the State is reloaded.
+  Result<Changes> apply_locked(Store::Write& write, const Context& ctx, const CommandArgs& args,
+                               CommitRecord& record);
+  // Under the unique lock (and, for a command, inside its Store::Write): reads the commits of
+  // other processes since state_.version into the State. Returns true when it moved.
+  bool catch_up_locked();
+  // Commits `write`; on a storage failure the State is reloaded and the DbError propagates.
+  void commit_locked(Store::Write& write);
   // Fills what a commit of `changes` writes besides them (paths, mail, result).
   void prepare_record(const Context& ctx, const CommandArgs& args, const Changes& changes,
                       CommitRecord& record);
-  // Bookkeeping after `commits` commits under the unique lock (mail flag, log compaction).
+  // Bookkeeping after `commits` commits under the unique lock (mail flag, commit count).
   void after_commits_locked(std::int64_t commits, bool queued_mail);
+  // Compacts the change log after every thousand commits (without the lock held).
+  void compact_if_due();
   // The State (and the organization paths) as the database holds them, after a failed commit.
   void reload_locked();
   // "/root/.../org/" for `org` (kept for deleted organizations: they never move).
@@ -156,6 +174,7 @@ class Service {
   std::mutex version_mutex_;
   std::condition_variable version_changed_;
   std::int64_t commits_since_compaction_ = 0;
+  const bool shared_;  // other processes may change the database (Store::shared)
   std::atomic<bool> stopping_{false};
 };
 

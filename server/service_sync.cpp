@@ -78,21 +78,39 @@ PushResponse Service::push(const Actor& actor, const PushRequest& request) {
   try {
     for (const SequencedCommand& sc : request.commands) {
       if (sc.seq <= counter) continue;  // answered from storage below
+      // Each command in its own transaction, under the database's command lock: the client's
+      // counter is read again there, as another server process may have taken a retry of this
+      // same push meanwhile.
+      Store::Write write(store_);
+      catch_up_locked();
+      const auto now_client = store_.sync_client(request.client_id);
+      const std::int64_t now_counter = now_client ? now_client->last_seq : 0;
+      if (sc.seq <= now_counter) {
+        counter = now_counter;
+        continue;
+      }
+      if (sc.seq > now_counter + 1) {
+        // Only another process taking part of this client's queue away could do this.
+        response.error = make_error("out_of_order", "commands",
+                                    "The server expected command " + std::to_string(now_counter + 1) +
+                                        " next but got " + std::to_string(sc.seq) + "; nothing more was applied.");
+        break;
+      }
       const Context ctx = context_for(sc.command, actor.admin, clock_.now_ms());
       CommitRecord record;
       record.command_uuid = sc.command.uuid;
       record.sync_client = request.client_id;
       record.sync_seq = sc.seq;
-      auto changes = apply_locked(ctx, sc.command.args, record);
+      auto changes = apply_locked(write, ctx, sc.command.args, record);
       if (!changes) {
         Error e = changes.error();
         // A privilege lost while the command waited offline reads as such in Sync issues.
         if (e.code == "forbidden") e.code = "permission_revoked";
-        store_.record_sync_rejection(request.client_id, actor.admin, sc.seq, sc.command.uuid, e,
-                                     clock_.now_ms());
-      } else {
-        applied = true;
+        store_.record_sync_rejection(write, request.client_id, actor.admin, sc.seq,
+                                     sc.command.uuid, e, clock_.now_ms());
       }
+      commit_locked(write);
+      applied = applied || static_cast<bool>(changes);
       counter = sc.seq;
     }
   } catch (const DbError&) {
@@ -115,6 +133,8 @@ PullResponse Service::pull(const Actor& actor, const PullRequest& request, std::
     response.error = protocol_mismatch(request.protocol);
     return response;
   }
+  // Commits another server process made that this one has not heard of yet.
+  if (shared_) catch_up();
   if (const auto client = store_.sync_client(request.client_id); client && client->admin != actor.admin) {
     response.error = make_error("client_taken", "client_id",
                                 "This browser's changes belong to another administrator.");
@@ -198,7 +218,11 @@ void Service::begin_shutdown() {
 
 void Service::compact_change_log(std::int64_t keep) {
   std::unique_lock lock(mutex_);
-  if (state_.version > keep) store_.compact_change_log(state_.version - keep);
+  Store::Write write(store_);
+  catch_up_locked();
+  commits_since_compaction_ = 0;
+  if (state_.version > keep) store_.compact_change_log(write, state_.version - keep);
+  commit_locked(write);
 }
 
 }  // namespace linedesk::server

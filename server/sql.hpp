@@ -114,14 +114,20 @@ class Stmt {
   int index_ = 0;
 };
 
-// BEGIN (IMMEDIATE on SQLite) on construction; ROLLBACK on destruction unless committed.
+// BEGIN on construction; ROLLBACK on destruction unless committed or rolled back.
 class Transaction {
  public:
-  explicit Transaction(SqlConnection& db);
+  enum class Mode {
+    kWrite,     // SQLite: BEGIN IMMEDIATE (takes the file's write lock at once)
+    kSnapshot,  // reads only, all from one snapshot (PostgreSQL: REPEATABLE READ)
+  };
+  explicit Transaction(SqlConnection& db, Mode mode = Mode::kWrite);
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   void commit();
+  // Never throws: what cannot be rolled back was (a failed COMMIT, a lost connection).
+  void rollback();
 
  private:
   SqlConnection& db_;

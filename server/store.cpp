@@ -29,11 +29,59 @@ Organization read_org(Stmt& st) {
   return o;
 }
 
+// Advisory lock keys of a shared (PostgreSQL) database: any two numbers other programs on the
+// same database do not use. Commands take the first for their transaction; a starting process
+// (schema migration, bootstrap, demo seeding) holds the second.
+constexpr std::int64_t kCommandLock = 0x4C696E6544657331;  // "LineDes1"
+constexpr std::int64_t kStartupLock = 0x4C696E6544657332;  // "LineDes2"
+
 }  // namespace
 
 Store::Store(std::unique_ptr<SqlConnection> db, std::int64_t now_ms) : db_(std::move(db)) {
+  StartupLock startup(*this);
   std::lock_guard lock(mutex_);
   migrate(*db_, now_ms);
+}
+
+Store::StartupLock::StartupLock(Store& store) : store_(store) {
+  if (!store_.shared()) return;
+  std::lock_guard lock(store_.mutex_);
+  Stmt(store_.db_->cached("SELECT pg_advisory_lock(?)")).bind(kStartupLock).run();
+}
+
+Store::StartupLock::~StartupLock() {
+  if (!store_.shared()) return;
+  try {
+    std::lock_guard lock(store_.mutex_);
+    Stmt(store_.db_->cached("SELECT pg_advisory_unlock(?)")).bind(kStartupLock).run();
+  } catch (...) {
+    // A lost connection released it already.
+  }
+}
+
+Store::Write::Write(Store& store) : store_(store), lock_(store.mutex_), tx_(*store.db_) {
+  store_.write_open_ = true;
+  if (store_.shared()) {
+    Stmt(store_.db_->cached("SELECT pg_advisory_xact_lock(?)")).bind(kCommandLock).run();
+  }
+}
+
+Store::Write::~Write() { store_.write_open_ = false; }
+
+void Store::Write::commit() {
+  if (store_.shared() && notify_seq_ > 0) {
+    // Delivered to the listeners when (and only if) the transaction commits.
+    Stmt(store_.db_->cached("SELECT pg_notify(?, ?)"))
+        .bind_all(std::string(kNotifyChannel), std::to_string(notify_seq_))
+        .run();
+  }
+  tx_.commit();
+  store_.write_open_ = false;
+}
+
+void Store::Write::rollback() {
+  tx_.rollback();
+  store_.write_open_ = false;
 }
 
 int Store::schema_version() {
@@ -244,21 +292,24 @@ int write_rank(EntityKind kind) {
 }  // namespace
 
 std::int64_t Store::commit(const CommitRecord& r) {
-  std::lock_guard lock(mutex_);
-  Transaction tx(*db_);
-  const std::int64_t seq = commit_rows(r);
-  tx.commit();
+  Write write(*this);
+  const std::int64_t seq = commit(write, r);
+  write.commit();
   return seq;
 }
 
-std::int64_t Store::commit_deliveries(const std::vector<CommitRecord>& records,
+std::int64_t Store::commit(Write& write, const CommitRecord& r) {
+  const std::int64_t seq = commit_rows(r);
+  write.notify_seq_ = seq;
+  return seq;
+}
+
+std::int64_t Store::commit_deliveries(Write& write, const std::vector<CommitRecord>& records,
                                       const std::vector<OutboxOutcome>& outcomes) {
-  std::lock_guard lock(mutex_);
-  Transaction tx(*db_);
   for (const OutboxOutcome& o : outcomes) write_outcome(o);
   std::int64_t seq = 0;
   for (const CommitRecord& r : records) seq = commit_rows(r);
-  tx.commit();
+  if (seq > 0) write.notify_seq_ = seq;
   return seq;
 }
 
@@ -379,14 +430,12 @@ std::optional<Store::SyncClient> Store::sync_client(const std::string& client_id
   return SyncClient{AdminId(st.col_int(0)), st.col_int(1)};
 }
 
-void Store::record_sync_rejection(const std::string& client_id, AdminId admin, std::int64_t seq,
-                                  const std::string& uuid, const Error& error, std::int64_t now_ms) {
-  std::lock_guard lock(mutex_);
-  Transaction tx(*db_);
+void Store::record_sync_rejection(Write&, const std::string& client_id, AdminId admin,
+                                  std::int64_t seq, const std::string& uuid, const Error& error,
+                                  std::int64_t now_ms) {
   save_sync_result(client_id, admin, seq, uuid, false,
                    Json{{"code", error.code}, {"field", error.field}, {"message", error.message}}, 0,
                    now_ms);
-  tx.commit();
 }
 
 std::vector<CommandResult> Store::sync_results(const std::string& client_id, std::int64_t from_seq,
@@ -444,16 +493,14 @@ std::int64_t Store::compacted_before() {
   }
 }
 
-void Store::compact_change_log(std::int64_t before_seq) {
-  std::lock_guard lock(mutex_);
-  Transaction tx(*db_);
+void Store::compact_change_log(Write&, std::int64_t before_seq) {
   const std::int64_t last =
       Stmt(db_->cached("SELECT COALESCE(MAX(seq), 0) FROM change_log")).scalar().value_or(0);
   // The last row stays so the sequence never restarts (AUTOINCREMENT keeps it anyway). The mark
   // never moves back: a later, milder compaction must not claim rows that are already gone
   // (pulls from before them would get a silent gap instead of a snapshot).
   const std::int64_t earlier =
-      Stmt(db_->cached("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'compacted_before'"))
+      Stmt(db_->cached("SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'compacted_before'"))
           .scalar()
           .value_or(0);
   const std::int64_t cut = std::max(std::min(before_seq, last), earlier);
@@ -462,7 +509,6 @@ void Store::compact_change_log(std::int64_t before_seq) {
                    "DO UPDATE SET value = excluded.value"))
       .bind(std::to_string(cut))
       .run();
-  tx.commit();
 }
 
 std::optional<Store::StoredCommand> Store::command_result(const std::string& uuid) {
@@ -478,6 +524,10 @@ std::optional<Store::StoredCommand> Store::command_result(const std::string& uui
 
 State Store::load_state() {
   std::lock_guard lock(mutex_);
+  // Every table from one snapshot: other processes sharing the database may commit meanwhile.
+  // (Inside a Write the command lock already keeps them out.)
+  std::optional<Transaction> snapshot;
+  if (!write_open_) snapshot.emplace(*db_, Transaction::Mode::kSnapshot);
   State s;
   {
     // Parents before children is not needed: OrgTree indexes children as they come.
@@ -632,6 +682,7 @@ State Store::load_state() {
     }
   }
   s.version = Stmt(db_->cached("SELECT COALESCE(MAX(seq), 0) FROM change_log")).scalar().value_or(0);
+  if (snapshot) snapshot->commit();
   return s;
 }
 

@@ -1,6 +1,9 @@
 // Store: the server's authoritative data in SQL — every entity in its own table, the change log
 // sync reads, audit, batch reports, usage, sessions, sign-in failures and the mail outbox.
 // Thread-safe: each method takes the connection's lock.
+//
+// Several server processes may share one PostgreSQL database (SQLite: one process). Every
+// change to the entities goes through a Store::Write, which orders them across processes.
 #pragma once
 
 #include <cstdint>
@@ -101,8 +104,56 @@ struct ActivityQuery {
 
 class Store {
  public:
-  // Takes the connection, applies pending migrations. Throws DbError / std::runtime_error.
+  // Takes the connection, applies pending migrations (one process at a time where several
+  // share the database). Throws DbError / std::runtime_error.
   Store(std::unique_ptr<SqlConnection> db, std::int64_t now_ms);
+
+  // The NOTIFY channel of a shared database: each commit of entity changes sends its change
+  // sequence, each batch of new usage records "usage".
+  static constexpr const char* kNotifyChannel = "linedesk_changes";
+
+  // A write transaction on the store's connection, holding its lock. Where several processes
+  // share the database it also holds the database's command lock (a transaction-scoped advisory
+  // lock) until commit or rollback: commands of the enterprise run one at a time across every
+  // process, so change sequence numbers are taken and committed in order, and what a command
+  // reads (after Service catches up) is what the database holds. SQLite's BEGIN IMMEDIATE does
+  // the same for processes sharing a file. Rolls back unless committed.
+  class Write {
+   public:
+    explicit Write(Store& store);
+    ~Write();
+    Write(const Write&) = delete;
+    Write& operator=(const Write&) = delete;
+    // Commits; on a shared database, tells the other processes (NOTIFY, sent at commit).
+    void commit();
+    // Rolls back now (the lock stays held until the Write ends): after a failed statement,
+    // before reading again.
+    void rollback();
+
+   private:
+    friend class Store;
+    Store& store_;
+    std::unique_lock<std::recursive_mutex> lock_;
+    Transaction tx_;
+    std::int64_t notify_seq_ = 0;  // the last change sequence written, to announce
+  };
+
+  // True when other server processes may change the database (PostgreSQL): the Service then
+  // reads their commits from the change log before it answers.
+  bool shared() const { return db_->dialect() == SqlDialect::kPostgres; }
+
+  // Held while a process starts (bootstrap, demo seeding): where several processes share the
+  // database, one at a time (a session-level advisory lock). Nothing on SQLite.
+  class StartupLock {
+   public:
+    explicit StartupLock(Store& store);
+    ~StartupLock();
+    StartupLock(const StartupLock&) = delete;
+    StartupLock& operator=(const StartupLock&) = delete;
+
+   private:
+    Store& store_;
+  };
 
   int schema_version();
   // True once the enterprise (root organization) exists.
@@ -115,6 +166,8 @@ class Store {
   State load_state();
   // Writes one command's effects atomically; returns the new last change sequence.
   std::int64_t commit(const CommitRecord& record);
+  // The same inside the caller's write (committed with it).
+  std::int64_t commit(Write& write, const CommitRecord& record);
   std::int64_t version();
   // An API command already applied with this UUID: who sent it and its stored result.
   struct StoredCommand {
@@ -131,8 +184,9 @@ class Store {
   std::optional<SyncClient> sync_client(const std::string& client_id);
   // A refused push command: its result is kept and the client's counter advances, in one
   // transaction.
-  void record_sync_rejection(const std::string& client_id, AdminId admin, std::int64_t seq,
-                             const std::string& uuid, const Error& error, std::int64_t now_ms);
+  void record_sync_rejection(Write& write, const std::string& client_id, AdminId admin,
+                             std::int64_t seq, const std::string& uuid, const Error& error,
+                             std::int64_t now_ms);
   // Results of the client's commands with from_seq <= seq <= to_seq, ascending.
   std::vector<CommandResult> sync_results(const std::string& client_id, std::int64_t from_seq,
                                           std::int64_t to_seq);
@@ -141,7 +195,7 @@ class Store {
   // Rows before this sequence were compacted away: older replicas need a snapshot.
   std::int64_t compacted_before();
   // Deletes rows with seq < `before_seq` (keeps at least the last row) and remembers it.
-  void compact_change_log(std::int64_t before_seq);
+  void compact_change_log(Write& write, std::int64_t before_seq);
 
   // --- Credentials and sessions -----------------------------------------------------------
   std::string password_hash(AdminId admin);
@@ -191,7 +245,7 @@ class Store {
   // A delivery round: the outbox rows' outcomes and the commits of the server's own commands
   // that report them (invitation sent / failed), all in one transaction. Returns the version
   // after the last record (0 when there are none: the version did not change).
-  std::int64_t commit_deliveries(const std::vector<CommitRecord>& records,
+  std::int64_t commit_deliveries(Write& write, const std::vector<CommitRecord>& records,
                                  const std::vector<OutboxOutcome>& outcomes);
   std::vector<OutboxMessage> outbox(const std::vector<OrgId>& orgs, std::int64_t limit);
   struct BatchDelivery {
@@ -215,6 +269,8 @@ class Store {
   // held the connection (and every other request behind it) for tens of milliseconds.
   std::vector<UsageRecord> usage(const std::vector<OrgId>& orgs, std::int64_t from_ms,
                                  std::int64_t to_ms);
+  // Drops the kept windows: another process added usage records.
+  void forget_usage_windows();
 
   // --- Settings ---------------------------------------------------------------------------
   std::optional<std::string> meta(const std::string& key);
@@ -245,10 +301,13 @@ class Store {
     std::int64_t to_ms = 0;
     std::shared_ptr<const std::vector<UsageRecord>> records;
   };
-  std::mutex usage_mutex_;                // guards usage_windows_ (not the connection)
+  std::mutex usage_mutex_;                // guards the two below (not the connection)
   std::vector<UsageWindow> usage_windows_;  // the last few windows read, newest last
+  std::uint64_t usage_generation_ = 0;      // bumped whenever the windows are dropped
 
-  std::mutex mutex_;
+  // Recursive: a Write holds it while the Service calls other methods of the store.
+  std::recursive_mutex mutex_;
+  bool write_open_ = false;  // under mutex_: a Write's transaction is open
   std::unique_ptr<SqlConnection> db_;
 };
 

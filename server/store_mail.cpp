@@ -34,19 +34,25 @@ std::vector<OutboxMessage> Store::claim_outbox(const std::string& worker, int li
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
   std::vector<OutboxMessage> out;
+  std::vector<OutboxMessage> pending;
   {
+    // Workers of other processes (a shared database) skip the rows this one is claiming
+    // instead of waiting for them, and each row goes to one worker: the update below claims only
+    // rows still pending when it runs.
     Stmt st(db_->cached(std::string("SELECT ") + kOutboxColumns +
                         " FROM outbox WHERE status = 'pending' AND claimed_ms + attempts * ? <= ? "
-                        "ORDER BY id LIMIT ?"));
+                        "ORDER BY id LIMIT ?" +
+                        (shared() ? " FOR UPDATE SKIP LOCKED" : "")));
     st.bind_all(retry_step_ms, now_ms, static_cast<std::int64_t>(limit));
-    while (st.step()) out.push_back(read_message(st));
+    while (st.step()) pending.push_back(read_message(st));
   }
-  for (OutboxMessage& m : out) {
-    Stmt(db_->cached("UPDATE outbox SET status = 'sending', claimed_ms = ?, claimed_by = ?, "
-                     "handed_over_ms = 0 WHERE id = ?"))
-        .bind_all(now_ms, worker, m.id)
-        .run();
+  for (OutboxMessage& m : pending) {
+    Stmt st(db_->cached("UPDATE outbox SET status = 'sending', claimed_ms = ?, claimed_by = ?, "
+                        "handed_over_ms = 0 WHERE id = ? AND status = 'pending' RETURNING id"));
+    st.bind_all(now_ms, worker, m.id);
+    if (!st.step()) continue;
     m.status = "sending";
+    out.push_back(std::move(m));
   }
   tx.commit();
   return out;

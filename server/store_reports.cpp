@@ -18,7 +18,10 @@ std::string activity_where(const ActivityQuery& q) {
   if (!q.orgs.empty()) where += " AND org_id IN (" + placeholders(q.orgs.size()) + ")";
   if (!q.admin_email.empty()) where += " AND admin_email = ?";
   if (!q.action.empty()) where += " AND action = ?";
-  if (!q.text.empty()) where += " AND (target LIKE ? ESCAPE '!' OR summary LIKE ? ESCAPE '!')";
+  // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+  if (!q.text.empty()) {
+    where += " AND (lower(target) LIKE lower(?) ESCAPE '!' OR lower(summary) LIKE lower(?) ESCAPE '!')";
+  }
   if (q.from_ms > 0) where += " AND at_ms >= ?";
   if (q.to_ms > 0) where += " AND at_ms < ?";
   return where;
@@ -145,19 +148,28 @@ std::int64_t Store::add_usage(const std::vector<UsageRecord>& records) {
     while (st.step()) {
     }
   }
-  tx.commit();
-  if (added > 0) {
-    std::lock_guard windows(usage_mutex_);
-    usage_windows_.clear();
+  if (added > 0 && shared()) {
+    // The other processes drop their kept windows when this commits.
+    Stmt(db_->cached("SELECT pg_notify(?, 'usage')")).bind(std::string(kNotifyChannel)).run();
   }
+  tx.commit();
+  if (added > 0) forget_usage_windows();
   return added;
+}
+
+void Store::forget_usage_windows() {
+  std::lock_guard windows(usage_mutex_);
+  usage_windows_.clear();
+  ++usage_generation_;
 }
 
 std::vector<UsageRecord> Store::usage(const std::vector<OrgId>& orgs, std::int64_t from_ms,
                                       std::int64_t to_ms) {
   std::shared_ptr<const std::vector<UsageRecord>> window;
+  std::uint64_t generation = 0;
   {
     std::lock_guard windows(usage_mutex_);
+    generation = usage_generation_;
     for (const UsageWindow& w : usage_windows_) {
       if (w.from_ms == from_ms && w.to_ms == to_ms) window = w.records;
     }
@@ -180,11 +192,14 @@ std::vector<UsageRecord> Store::usage(const std::vector<OrgId>& orgs, std::int64
       all->push_back(std::move(u));
     }
     window = all;
-    // Kept only if no record arrived meanwhile (add_usage clears under the connection's lock,
-    // which this read held): still under mutex_, so none can have.
+    // Kept only if no record arrived meanwhile: neither from this process (add_usage clears
+    // under the connection's lock, which this read held) nor, as far as this process heard,
+    // from another one sharing the database (forget_usage_windows on its notification).
     std::lock_guard windows(usage_mutex_);
-    if (usage_windows_.size() >= 4) usage_windows_.erase(usage_windows_.begin());
-    usage_windows_.push_back(UsageWindow{from_ms, to_ms, window});
+    if (generation == usage_generation_) {
+      if (usage_windows_.size() >= 4) usage_windows_.erase(usage_windows_.begin());
+      usage_windows_.push_back(UsageWindow{from_ms, to_ms, window});
+    }
   }
   std::unordered_set<OrgId> wanted(orgs.begin(), orgs.end());
   std::vector<UsageRecord> out;

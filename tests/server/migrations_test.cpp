@@ -93,7 +93,7 @@ TEST_CASE("a restarted store keeps its data") {
   {
     test::TestServer s(path);
   }
-  Store again(std::make_unique<SqliteConnection>(path), 0);
+  Store again(test::open_test_database(path), 0);
   CHECK(again.has_enterprise());
   CHECK(again.load_state().admin_by_email(test::kAdminEmail));
 }

@@ -28,7 +28,7 @@ TEST_CASE("flags set their values") {
   CHECK(o->boot.org_name == "Zoë AG");
   CHECK(o->boot.admin_email == "a@b.de");
   CHECK(o->boot.admin_password == "secret-pw");
-  CHECK(o->boot.db_path == "x.db");
+  CHECK(o->boot.files_dir == "");
   CHECK(o->demo);
   CHECK(o->smtp_url == "smtp://127.0.0.1:2525");
   CHECK(o->outbox_dir == "mail");

@@ -227,6 +227,16 @@ TEST_CASE("no request leaves a read open: the write-ahead log can always be empt
   const Built built = build_enterprise(s);
   for (const std::string& path : built.paths) s.get(path, built.token);
   s.deliver_all();
+  if (testing_postgres()) {
+    // PostgreSQL has no such log, but the same fault would show as a connection left inside a
+    // transaction (holding its snapshot, so VACUUM can remove nothing after it).
+    server::PostgresConnection other(test_postgres());
+    CHECK(server::Stmt(other.cached("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                    "current_database() AND state LIKE 'idle in transaction%'"))
+              .scalar() == 0);
+    CHECK(create_org(s, built.token, s.root(), "After the check").valid());
+    return;
+  }
   server::SqliteConnection other(db);
   std::int64_t busy = -1, log = -1, done = -1;
   {

@@ -178,7 +178,7 @@ inline SeededEnterprise seed_enterprise(const std::string& path, int numbers) {
   SeededEnterprise e{path, server::new_session_token(), {}, {}};
   server::Store store(std::make_unique<server::SqliteConnection>(path), clock.now_ms());
   server::BootstrapOptions boot;
-  boot.db_path = path;
+  boot.files_dir = std::filesystem::path(path).parent_path().string();
   boot.org_name = kOrgName;
   boot.admin_email = kAdminEmail;
   boot.admin_password = kAdminPassword;

@@ -251,7 +251,7 @@ void check_quiescent(SyncServer& server, const std::vector<NativeClient*>& clien
   CHECK(broken_invariants(stored) == "");
   CHECK(server.service().read([&](const State& mem) { return mem.same_entities(stored); }));
   CHECK(server.scalar("SELECT COUNT(*) FROM (SELECT client_id, seq FROM sync_results GROUP BY "
-                      "client_id, seq HAVING COUNT(*) > 1)") == 0);
+                      "client_id, seq HAVING COUNT(*) > 1) AS twice") == 0);
   for (NativeClient* c : clients) {
     INFO("client " << c->id());
     const State expected = visible_to(stored, c->admin());

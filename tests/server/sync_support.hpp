@@ -86,11 +86,12 @@ struct CrashPlan {
   }
 };
 
-// A SQLite connection that consults a CrashPlan around every call. Test-only.
+// The test's database connection (test_database.hpp), consulting a CrashPlan around every call.
+// Test-only.
 class CrashingConnection final : public server::SqlConnection {
  public:
   CrashingConnection(const std::string& path, std::shared_ptr<CrashPlan> plan)
-      : inner_(std::make_unique<server::SqliteConnection>(path)), plan_(std::move(plan)) {}
+      : inner_(open_test_database(path)), plan_(std::move(plan)) {}
 
   server::SqlDialect dialect() const override { return inner_->dialect(); }
   void exec(std::string_view sql) override {
@@ -148,7 +149,7 @@ class CrashingConnection final : public server::SqlConnection {
     CrashPlan& plan_;
   };
 
-  std::unique_ptr<server::SqliteConnection> inner_;  // outlives the wrappers below
+  std::unique_ptr<server::SqlConnection> inner_;  // outlives the wrappers below
   std::shared_ptr<CrashPlan> plan_;
   std::map<std::string, std::unique_ptr<Statement>, std::less<>> statements_;
 };
@@ -201,7 +202,7 @@ inline std::string org_path(const State& state, OrgId org) {
 // Writes every entity of `state` into a new database at `path` as one commit (the fixture's
 // enterprise, without the HTTP round trips and password hashing of a bootstrap).
 inline void seed_database(const std::string& path, const State& state) {
-  server::Store store(std::make_unique<server::SqliteConnection>(path), kSyncStartMs);
+  server::Store store(open_test_database(path), kSyncStartMs);
   Changes c;
   for (const auto& [id, v] : state.orgs().all()) c.puts.emplace_back(v);
   for (const auto& [id, v] : state.roles()) c.puts.emplace_back(v);
@@ -290,7 +291,19 @@ class SyncServer {
       return st.step() ? st.col_text(0) : std::string();
     });
   }
-  std::string integrity_check() { return text("PRAGMA integrity_check"); }
+  // SQLite: PRAGMA integrity_check. PostgreSQL: amcheck's structural check of every B-tree
+  // index of the test's schema (an error names the damage).
+  std::string integrity_check() {
+    if (!testing_postgres()) return text("PRAGMA integrity_check");
+    return store_->with_connection([&](server::SqlConnection& db) {
+      db.exec("CREATE EXTENSION IF NOT EXISTS amcheck SCHEMA public");
+      server::Stmt st(db.cached(
+          "SELECT count(public.bt_index_check(c.oid)) FROM pg_index i JOIN pg_class c ON c.oid = "
+          "i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = "
+          "c.relam WHERE am.amname = 'btree' AND n.nspname = current_schema()"));
+      return st.step() && st.col_int(0) > 0 ? std::string("ok") : std::string("no index checked");
+    });
+  }
   // What the database holds (not the Service's memory).
   State stored_state() { return store_->load_state(); }
 

@@ -1,5 +1,6 @@
-// Server test fixtures: a temp folder, and the whole server (SQLite store, service, outbox
-// mailer, HTTP) on 127.0.0.1 at a free port with a clock the test moves.
+// Server test fixtures: a temp folder, and the whole server (store on SQLite or PostgreSQL,
+// test_database.hpp; service, outbox mailer, HTTP) on 127.0.0.1 at a free port with a clock the
+// test moves.
 #pragma once
 
 #include <httplib.h>
@@ -28,6 +29,7 @@
 #include "service.hpp"
 #include "shared/json_io.hpp"
 #include "sqlite_db.hpp"
+#include "test_database.hpp"
 #include "store.hpp"
 
 namespace linedesk::test {
@@ -112,10 +114,9 @@ class TestServer {
   explicit TestServer(const std::string& db_path, TestServerOptions options = {})
       : clock_(1'795'420'000'000), outbox_dir_(db_path + ".outbox") {
     server::init_crypto();
-    store_ = std::make_unique<server::Store>(std::make_unique<server::SqliteConnection>(db_path),
-                                             clock_.now_ms());
+    store_ = std::make_unique<server::Store>(open_test_database(db_path), clock_.now_ms());
     server::BootstrapOptions boot;
-    boot.db_path = db_path;
+    boot.files_dir = std::filesystem::path(db_path).parent_path().string();
     boot.org_name = kOrgName;
     boot.admin_email = kAdminEmail;
     boot.admin_password = kAdminPassword;
@@ -151,7 +152,7 @@ class TestServer {
   server::ManualClock& clock() { return clock_; }
   server::Store& store() { return *store_; }
   server::Service& service() { return *service_; }
-  const server::Service& service() const { return *service_; }
+  server::Service& service() const { return *service_; }
   const std::string& outbox_dir() const { return outbox_dir_; }
   // Delivers what is pending on this thread (without the background worker): one round of at
   // most 25 messages, as the worker does per wake-up.
