@@ -172,11 +172,14 @@ struct SeededEnterprise {
   OrgId root;
 };
 
-inline SeededEnterprise seed_enterprise(const std::string& path, int numbers) {
+// `db`: the database to seed (default: the SQLite file at `path`).
+inline SeededEnterprise seed_enterprise(const std::string& path, int numbers,
+                                        std::unique_ptr<server::SqlConnection> db = nullptr) {
   server::SystemClock clock;
   server::init_crypto();
   SeededEnterprise e{path, server::new_session_token(), {}, {}};
-  server::Store store(std::make_unique<server::SqliteConnection>(path), clock.now_ms());
+  if (!db) db = std::make_unique<server::SqliteConnection>(path);
+  server::Store store(std::move(db), clock.now_ms());
   server::BootstrapOptions boot;
   boot.files_dir = std::filesystem::path(path).parent_path().string();
   boot.org_name = kOrgName;
