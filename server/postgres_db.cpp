@@ -219,15 +219,25 @@ PostgresConnection::~PostgresConnection() {
   if (conn_) PQfinish(conn_);
 }
 
-bool PostgresConnection::in_transaction() const {
-  return conn_ && PQtransactionStatus(conn_) != PQTRANS_IDLE;
-}
-
 pg_conn* PostgresConnection::handle() {
+  if (!in_tx_ && PQstatus(conn_) == CONNECTION_OK) {
+    // An idle connection has nothing to read, unless the server said goodbye (it was restarted,
+    // or ended this session): read that now, so the statement goes to a new connection instead
+    // of failing on the dead one.
+    for (int reads = 0; reads < 3 && PQstatus(conn_) == CONNECTION_OK; ++reads) {
+      pollfd fd{PQsocket(conn_), POLLIN, 0};
+      if (::poll(&fd, 1, 0) <= 0 || PQconsumeInput(conn_) == 0) break;
+    }
+  }
   if (PQstatus(conn_) == CONNECTION_BAD) {
     // The server went away (restart, failover, network). Reconnecting inside a transaction
-    // would run its remaining statements outside it: the failure is reported instead, and the
-    // caller's rollback ends the transaction.
+    // would run its remaining statements outside it, without its lock: the failure is reported
+    // instead, and the caller's rollback ends the transaction (the server rolled it back).
+    if (in_tx_) {
+      throw DbError(DbError::Kind::kOther, 0,
+                    "lost the connection to " + described_ + " inside a transaction; nothing "
+                    "of it was kept");
+    }
     PQreset(conn_);
     if (PQstatus(conn_) != CONNECTION_OK) {
       throw DbError(DbError::Kind::kOther, 0,
@@ -245,18 +255,24 @@ pg_conn* PostgresConnection::handle() {
 
 void PostgresConnection::exec(std::string_view sql) {
   const std::string s(sql);
+  const bool begin = s.rfind("BEGIN", 0) == 0;
+  const bool end = s == "COMMIT" || s == "ROLLBACK";
+  // ROLLBACK after a lost connection: the server rolled back already.
+  if (s == "ROLLBACK" && PQstatus(conn_) == CONNECTION_BAD) {
+    in_tx_ = false;
+    return;
+  }
   PGconn* conn = handle();
   PGresult* res = PQexec(conn, s.c_str());
   const ExecStatusType status = PQresultStatus(res);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    // ROLLBACK after a lost connection: there is nothing left to roll back.
-    if (s == "ROLLBACK" && PQstatus(conn) == CONNECTION_BAD) {
-      PQclear(res);
-      return;
-    }
+    // A COMMIT that fails ends the transaction too (PostgreSQL rolls it back).
+    if (end) in_tx_ = false;
     throw_result(conn, res, "exec " + (s.size() > 80 ? s.substr(0, 80) + "..." : s));
   }
   PQclear(res);
+  if (begin) in_tx_ = true;
+  if (end) in_tx_ = false;
 }
 
 SqlStatement& PostgresConnection::cached(std::string_view sql) {

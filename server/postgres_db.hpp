@@ -47,13 +47,13 @@ class PostgresConnection final : public SqlConnection {
   pg_conn* handle();
   // Bumped on every reconnect: a statement prepared under an older one prepares again.
   std::uint64_t generation() const { return generation_; }
-  bool in_transaction() const;
 
  private:
   pg_conn* conn_ = nullptr;
   std::string conninfo_;
   std::string described_;
   std::uint64_t generation_ = 1;
+  bool in_tx_ = false;  // between BEGIN and COMMIT/ROLLBACK (a lost connection must not reconnect)
   std::uint64_t next_name_ = 0;
   std::map<std::string, std::unique_ptr<SqlStatement>, std::less<>> cache_;
 };
