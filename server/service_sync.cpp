@@ -166,6 +166,10 @@ PullResponse Service::pull(const Actor& actor, const PullRequest& request, std::
     rows = store_.changes_since(request.since, config_.pull_limit + 1);
     // Far behind: a snapshot is smaller than the rows.
     if (static_cast<std::int64_t>(rows.size()) > config_.pull_limit) snapshot = true;
+    // Another process sharing the database may have compacted the log since the mark was read
+    // (this one cannot: it compacts under the unique lock). Read after the rows, the mark says
+    // whether they start where the client left off.
+    if (shared_ && request.since < store_.compacted_before() - 1) snapshot = true;
   }
   if (snapshot) {
     response.snapshot = true;
