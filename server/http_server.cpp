@@ -59,7 +59,7 @@ HttpServer::HttpServer(Service& service, ServerConfig config)
                                          "Send the request body with a Content-Length header; chunked "
                                          "uploads are not accepted."));
   });
-  install_auth_routes(s, service_);
+  install_auth_routes(s, service_, config_.trusted_proxies);
   install_org_routes(s, service_);
   install_account_routes(s, service_);
   install_batch_routes(s, service_);

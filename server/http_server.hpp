@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http_guard.hpp"
 #include "service.hpp"
@@ -19,6 +20,9 @@ struct ServerConfig {
   // a long-poll); workers start as connections arrive.
   int worker_threads = 256;
   bool log_requests = false;
+  // Peers whose X-Forwarded-For is believed (a reverse proxy such as nginx): for them the
+  // client's address is the last one in that header. Sign-in limits and the audit use it.
+  std::vector<std::string> trusted_proxies;
 };
 
 class HttpServer {

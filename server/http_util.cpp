@@ -1,6 +1,7 @@
 // Route helpers.
 #include "http_util.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "auth.hpp"
@@ -48,6 +49,22 @@ std::optional<Json> read_json_body(const httplib::Request& req, httplib::Respons
     return std::nullopt;
   }
   return std::move(parsed).value();
+}
+
+std::string client_address(const httplib::Request& req,
+                           const std::vector<std::string>& trusted_proxies) {
+  if (std::find(trusted_proxies.begin(), trusted_proxies.end(), req.remote_addr) ==
+      trusted_proxies.end()) {
+    return req.remote_addr;
+  }
+  const std::string forwarded = req.get_header_value("X-Forwarded-For");
+  const std::size_t comma = forwarded.rfind(',');
+  std::string last = forwarded.substr(comma == std::string::npos ? 0 : comma + 1);
+  last.erase(0, last.find_first_not_of(" \t"));
+  last.erase(last.find_last_not_of(" \t") + 1);
+  const bool address = !last.empty() && last.size() <= 45 &&
+                       last.find_first_not_of("0123456789abcdefABCDEF:.") == std::string::npos;
+  return address ? last : req.remote_addr;
 }
 
 std::string bearer_token(const httplib::Request& req) {

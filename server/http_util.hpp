@@ -24,6 +24,9 @@ void send_csv(httplib::Response& res, const std::string& filename, std::string c
 // The request body as JSON, or a 400 answer and nullopt.
 std::optional<Json> read_json_body(const httplib::Request& req, httplib::Response& res);
 std::string bearer_token(const httplib::Request& req);
+// The client's address: the peer's, or — when the peer is one of `trusted_proxies` — the last
+// address in X-Forwarded-For (the one that proxy saw; earlier ones are the client's to invent).
+std::string client_address(const httplib::Request& req, const std::vector<std::string>& trusted_proxies);
 std::map<std::string, std::string> query_params(const httplib::Request& req);
 
 // Wraps a handler so storage failures and unexpected exceptions still answer in JSON: a DbError

@@ -47,6 +47,8 @@ std::string usage_text() {
   --admin-email EMAIL    first start only: the first administrator's email
   --admin-password PW    first start only: its password (default: generated and printed)
   --threads N            most HTTP workers at once; each open connection holds one (default 256)
+  --trusted-proxy ADDR   believe X-Forwarded-For from this peer (a reverse proxy such as
+                         nginx; repeatable): sign-in limits count the client's address
   --log-requests         print one line per request to stderr
   --help                 this text
 )";
@@ -103,6 +105,9 @@ Result<Options> parse_options(const std::vector<std::string>& args, std::string 
       st = value(o.boot.admin_email);
     } else if (a == "--admin-password") {
       st = value(o.boot.admin_password);
+    } else if (a == "--trusted-proxy") {
+      if (!(st = value(v))) return st.error();
+      o.http.trusted_proxies.push_back(v);
     } else if (a == "--log-requests") {
       o.http.log_requests = true;
     } else {

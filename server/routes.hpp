@@ -7,7 +7,8 @@
 
 namespace linedesk::server {
 
-void install_auth_routes(httplib::Server& s, Service& service);
+void install_auth_routes(httplib::Server& s, Service& service,
+                         const std::vector<std::string>& trusted_proxies);
 void install_org_routes(httplib::Server& s, Service& service);
 void install_account_routes(httplib::Server& s, Service& service);
 void install_batch_routes(httplib::Server& s, Service& service);

@@ -4,7 +4,8 @@
 
 namespace linedesk::server {
 
-void install_auth_routes(httplib::Server& s, Service& service) {
+void install_auth_routes(httplib::Server& s, Service& service,
+                         const std::vector<std::string>& trusted_proxies) {
   s.Get("/api/health", guarded([&service](const httplib::Request&, httplib::Response& res) {
           send_json(res, 200,
                     Json{{"ok", true},
@@ -13,7 +14,8 @@ void install_auth_routes(httplib::Server& s, Service& service) {
                          {"version", service.version()}});
         }));
 
-  s.Post("/api/login", guarded([&service](const httplib::Request& req, httplib::Response& res) {
+  s.Post("/api/login", guarded([&service, trusted_proxies](const httplib::Request& req,
+                                                            httplib::Response& res) {
            auto body = read_json_body(req, res);
            if (!body) return;
            auto login = login_request_from_json(*body);
@@ -21,7 +23,7 @@ void install_auth_routes(httplib::Server& s, Service& service) {
              send_error(res, login.error());
              return;
            }
-           auto info = service.login(*login, req.remote_addr);
+           auto info = service.login(*login, client_address(req, trusted_proxies));
            if (!info) {
              if (info.error().code == "too_many_attempts") res.set_header("Retry-After", "3600");
              send_error(res, info.error());

@@ -185,6 +185,48 @@ TEST_CASE("sign-in is rate limited per account and per address, with a clear 429
             .status == 200);
 }
 
+TEST_CASE("behind a trusted proxy the address limit counts each client's own address, and "
+          "X-Forwarded-For from anyone else is ignored") {
+  TempDir dir;
+  const std::string other = Json{{"email", "x@example.com"}, {"password", "wrong-password"}}.dump();
+  const std::string right = Json{{"email", kAdminEmail}, {"password", kAdminPassword}}.dump();
+  const auto from = [](const std::string& chain) { return httplib::Headers{{"X-Forwarded-For", chain}}; };
+  SECTION("the peer is the proxy") {
+    TestServerOptions options;
+    options.service.max_failures_per_address = 3;
+    options.http.trusted_proxies = {"127.0.0.1"};
+    TestServer s(dir.file("db.sqlite"), options);
+    // An attacker behind the proxy, inventing addresses in front of the one the proxy adds.
+    for (int i = 0; i < 3; ++i) {
+      CHECK(s.request("POST", "/api/login", other, {}, "application/json",
+                      from("10.9.9." + std::to_string(i) + ", 203.0.113.7"))
+                .status == 401);
+    }
+    CHECK(s.request("POST", "/api/login", other, {}, "application/json", from("203.0.113.7")).status == 429);
+    // Another client through the same proxy is not locked out, and the report names it.
+    REQUIRE(s.request("POST", "/api/login", right, {}, "application/json", from("198.51.100.4")).status == 200);
+    const std::string token = s.login();
+    auto r = get(s, "/api/reports/activity?action=login", token);
+    REQUIRE(r.status == 200);
+    bool named = false;
+    for (const auto& e : r.json["entries"]) {
+      named = named || e["summary"].get<std::string>().find("from 198.51.100.4") != std::string::npos;
+    }
+    CHECK(named);
+  }
+  SECTION("no proxy is trusted: the header changes nothing") {
+    TestServerOptions options;
+    options.service.max_failures_per_address = 3;
+    TestServer s(dir.file("db.sqlite"), options);
+    for (int i = 0; i < 3; ++i) {
+      CHECK(s.request("POST", "/api/login", other, {}, "application/json",
+                      from("10.9.9." + std::to_string(i)))
+                .status == 401);
+    }
+    CHECK(s.request("POST", "/api/login", right, {}, "application/json", from("198.51.100.4")).status == 429);
+  }
+}
+
 TEST_CASE("every sign-in, failed or not, is in the Admin Activity Report") {
   TempDir dir;
   TestServer s(dir.file("db.sqlite"));

@@ -19,9 +19,11 @@ TEST_CASE("flags set their values") {
                           "--admin-email", "a@b.de", "--admin-password", "secret-pw",
                           "--port-file", "p.txt", "--threads", "4", "--log-requests", "--demo",
                           "--smtp", "smtp://127.0.0.1:2525", "--outbox", "mail",
-                          "--public-url", "https://ld.example.com"},
+                          "--public-url", "https://ld.example.com", "--trusted-proxy", "127.0.0.1",
+                          "--trusted-proxy", "::1"},
                          "");
   REQUIRE(o);
+  CHECK(o->http.trusted_proxies == std::vector<std::string>{"127.0.0.1", "::1"});
   CHECK(o->http.port == 0);
   CHECK(o->db_path == "x.db");
   CHECK(o->http.web_root == "w");
@@ -57,4 +59,17 @@ TEST_CASE("bad flags are refused with the flag named") {
     CHECK(o.error().field == c.flag);
     CHECK(o.error().message.find(c.flag) != std::string::npos);
   }
+}
+
+TEST_CASE("a PostgreSQL database keeps its files in data/, and --migrate-from needs one") {
+  auto pg = parse_options({"--db", "postgresql://ld@db.example.com/ld"}, "");
+  REQUIRE(pg);
+  CHECK(pg->data_dir == "data");
+  CHECK(pg->boot.files_dir == "data");
+  auto file = parse_options({"--db", "srv/ld.db"}, "");
+  REQUIRE(file);
+  CHECK(file->data_dir == "srv");
+  auto wrong = parse_options({"--db", "x.db", "--migrate-from", "old.db"}, "");
+  REQUIRE_FALSE(wrong);
+  CHECK(wrong.error().field == "--migrate-from");
 }
