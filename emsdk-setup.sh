@@ -13,6 +13,8 @@ packages=(
   emscripten
   nlohmann-json3-dev libcpp-httplib-dev catch2
   libsqlite3-dev sqlite3 libsodium-dev libcurl4-openssl-dev libssl-dev
+  libpq-dev postgresql
+  nginx
   fonts-dejavu-core
   chromium
   nodejs npm
