@@ -67,20 +67,22 @@ void Service::catch_up() {
     std::shared_lock lock(mutex_);
     if (newest <= state_.version) return;
   }
-  bool moved = false;
-  {
-    std::unique_lock lock(mutex_);
-    moved = catch_up_locked();
-  }
-  if (moved) {
-    {
-      std::lock_guard lock(version_mutex_);
-    }
-    version_changed_.notify_all();
-  }
+  std::unique_lock lock(mutex_);
+  catch_up_locked();
 }
 
 bool Service::catch_up_locked() {
+  if (!read_changes_locked()) return false;
+  // Long polls here wait for exactly this, whichever path read it first (a command's write, a
+  // read, the listener): they wake now.
+  {
+    std::lock_guard lock(version_mutex_);
+  }
+  version_changed_.notify_all();
+  return true;
+}
+
+bool Service::read_changes_locked() {
   // Read in chunks: a process far behind does not hold one huge result.
   constexpr std::int64_t kChunk = 5000;
   const std::int64_t from = state_.version;

@@ -145,6 +145,8 @@ class Service {
   // Under the unique lock (and, for a command, inside its Store::Write): reads the commits of
   // other processes since state_.version into the State. Returns true when it moved.
   bool catch_up_locked();
+  // catch_up_locked's reading (without waking anyone).
+  bool read_changes_locked();
   // Commits `write`; on a storage failure the State is reloaded and the DbError propagates.
   void commit_locked(Store::Write& write);
   // Fills what a commit of `changes` writes besides them (paths, mail, result).
