@@ -243,6 +243,20 @@ void run_client(int index, int clients, const std::string& url, bool push_mix, u
     replica.apply_pull(*decoded);
     return true;
   };
+  // Pushes `request`: the decoded answer, or nothing once fail() has said why.
+  auto push = [&](const PushRequest& request) -> std::optional<PushResponse> {
+    auto res = http.Post("/api/sync/push", auth, to_json(request).dump(), "application/json");
+    if (!res || res->status != 200) {
+      fail("push: " + std::to_string(res ? res->status : 0) + (res ? " " + res->body : ""));
+      return std::nullopt;
+    }
+    auto answer = push_response_from_json(parse_json(res->body).value());
+    if (!answer) {
+      fail("push answer undecodable");
+      return std::nullopt;
+    }
+    return std::move(answer).value();
+  };
   if (!pull()) return;
   const std::string root = std::to_string(replica.view().root()->id.value);
   const std::vector<std::string> reads = {
@@ -342,20 +356,12 @@ void run_client(int index, int clients, const std::string& url, bool push_mix, u
       const PushRequest request = replica.push_request(200);
       if (request.commands.empty()) continue;
       const auto t0 = Steady::now();
-      auto res = http.Post("/api/sync/push", auth, to_json(request).dump(), "application/json");
+      const auto answer = push(request);
       const double ms = std::chrono::duration<double, std::milli>(Steady::now() - t0).count();
-      if (!res || res->status != 200) {
-        fail("push: " + std::to_string(res ? res->status : 0) + (res ? " " + res->body : ""));
-        continue;
-      }
-      auto answer = push_response_from_json(parse_json(res->body).value());
-      if (!answer) {
-        fail("push answer undecodable");
-        continue;
-      }
+      if (!answer) continue;
       if (answer->results.size() != request.commands.size()) {
         fail("push answered " + std::to_string(answer->results.size()) + " of " +
-             std::to_string(request.commands.size()) + " commands: " + res->body);
+             std::to_string(request.commands.size()) + " commands");
       }
       std::vector<std::int64_t> conflicted;
       for (const CommandResult& r : answer->results) {
@@ -407,16 +413,8 @@ void run_client(int index, int clients, const std::string& url, bool push_mix, u
           fail("edit refused locally");
         }
       }
-      auto res = http.Post("/api/sync/push", auth, to_json(replica.push_request(200)).dump(), "application/json");
-      if (!res || res->status != 200) {
-        fail("push: " + std::to_string(res ? res->status : 0) + (res ? " " + res->body : ""));
-        continue;
-      }
-      auto answer = push_response_from_json(parse_json(res->body).value());
-      if (!answer) {
-        fail("push answer undecodable");
-        continue;
-      }
+      const auto answer = push(replica.push_request(200));
+      if (!answer) continue;
       const std::size_t issues_before = replica.issues().size();
       replica.apply_push(*answer);
       if (replica.issues().size() != issues_before) fail("a pushed edit was refused");
