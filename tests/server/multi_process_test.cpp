@@ -72,20 +72,9 @@ struct Cluster {
   }
 };
 
-// A client of the console's kind talking to one server process over HTTP.
-struct Client {
-  NativeClient native;
-  std::string token;
-  Reply push(const ServerProcess& s, std::size_t max = 50) {
-    Reply r = s.request("POST", "/api/sync/push", native.push_text(max), token);
-    if (r.status == 200) native.take_push_answer(r.body);
-    return r;
-  }
-  Reply pull(const ServerProcess& s, const std::string& query = {}) {
-    Reply r = s.request("POST", "/api/sync/pull" + query, native.pull_text(), token);
-    if (r.status == 200) native.take_pull_answer(r.body);
-    return r;
-  }
+// A console-like client of one server process, which can also settle its queue.
+struct Client : HttpSyncClient {
+  Client(NativeClient n, std::string t) : HttpSyncClient{std::move(n), std::move(t)} {}
   // Pushes everything queued and pulls until nothing waits (bounded).
   void sync(const ServerProcess& s) {
     for (int round = 0; round < 40; ++round) {

@@ -15,21 +15,7 @@ using namespace linedesk::test;
 
 namespace {
 
-struct HttpClient {
-  NativeClient native;
-  std::string token;
-
-  Reply push(const TestServer& s) {
-    Reply r = s.request("POST", "/api/sync/push", native.push_text(), token);
-    if (r.status == 200) native.take_push_answer(r.body);
-    return r;
-  }
-  Reply pull(const TestServer& s, const std::string& query = {}) {
-    Reply r = s.request("POST", "/api/sync/pull" + query, native.pull_text(), token);
-    if (r.status == 200) native.take_pull_answer(r.body);
-    return r;
-  }
-};
+using HttpClient = HttpSyncClient;
 
 }  // namespace
 

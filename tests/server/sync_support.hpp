@@ -444,6 +444,26 @@ struct NativeClient {
   }
 };
 
+// A client of the console's kind talking to a server over HTTP: a TestServer, or a real server
+// process (ServerProcess); anything with request().
+struct HttpSyncClient {
+  NativeClient native;
+  std::string token;
+
+  template <class Server>
+  Reply push(const Server& s, std::size_t max = 50) {
+    Reply r = s.request("POST", "/api/sync/push", native.push_text(max), token);
+    if (r.status == 200) native.take_push_answer(r.body);
+    return r;
+  }
+  template <class Server>
+  Reply pull(const Server& s, const std::string& query = {}) {
+    Reply r = s.request("POST", "/api/sync/pull" + query, native.pull_text(), token);
+    if (r.status == 200) native.take_pull_answer(r.body);
+    return r;
+  }
+};
+
 // --- The network --------------------------------------------------------------------------------
 
 // A small seeded generator (splitmix64): the same seed, the same run.
