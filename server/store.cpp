@@ -237,14 +237,15 @@ void Store::delete_entity(const Tombstone& t) {
   Stmt(db_->cached(sql)).bind(t.id).run();
 }
 
-void Store::append_change(const std::string& kind, std::int64_t id, OrgId org, bool deleted,
-                          const std::string& value, const std::string& path, std::int64_t now_ms) {
-  Stmt(db_->cached("INSERT INTO change_log(kind, entity_id, org_id, deleted, value, at_ms, path) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?)"))
-      .bind_all(kind, id)
-      .bind_id(org.value)
-      .bind_all(deleted, value, now_ms, path)
-      .run();
+std::int64_t Store::append_change(const std::string& kind, std::int64_t id, OrgId org,
+                                  bool deleted, const std::string& value, const std::string& path,
+                                  std::int64_t now_ms) {
+  Stmt st(db_->cached("INSERT INTO change_log(kind, entity_id, org_id, deleted, value, at_ms, "
+                      "path) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq"));
+  st.bind_all(kind, id).bind_id(org.value).bind_all(deleted, value, now_ms, path);
+  const std::int64_t seq = st.scalar().value_or(0);
+  st.run();
+  return seq;
 }
 
 void Store::save_sync_result(const std::string& client_id, AdminId admin, std::int64_t seq,
@@ -316,6 +317,7 @@ std::int64_t Store::commit_deliveries(Write& write, const std::vector<CommitReco
 std::int64_t Store::commit_rows(const CommitRecord& r) {
   const Changes& c = *r.changes;
   auto path = [&r](OrgId org) { return r.path_of ? r.path_of(org) : std::string(); };
+  std::int64_t seq = 0;  // the last change row written (in the command's order, the highest)
   // SQLite checks numbers_one_per_account at each statement, and a command that moves an
   // account to another number may list the new number first: the numbers this commit writes
   // let go of their accounts before any of them takes one.
@@ -326,7 +328,7 @@ std::int64_t Store::commit_rows(const CommitRecord& r) {
   }
   // Entities leaving an organization first: a replica that sees both sides deletes, then puts.
   for (const Tombstone& t : c.moved_out) {
-    append_change(std::string(entity_kind_name(t.kind)), t.id, t.org, true, "", path(t.org), r.now_ms);
+    seq = append_change(std::string(entity_kind_name(t.kind)), t.id, t.org, true, "", path(t.org), r.now_ms);
   }
   // Rows are written in the order their foreign keys need (checked at each statement: SQLite's
   // PRAGMA defer_foreign_keys would expire every prepared statement on each commit); the change
@@ -353,11 +355,11 @@ std::int64_t Store::commit_rows(const CommitRecord& r) {
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [rank, t] : deletes) delete_entity(*t);
   for (const Entity& e : c.puts) {
-    append_change(std::string(entity_kind_name(kind_of(e))), id_of(e), org_of(e), false,
+    seq = append_change(std::string(entity_kind_name(kind_of(e))), id_of(e), org_of(e), false,
                   json_text(to_json(e)), path(org_of(e)), r.now_ms);
   }
   for (const Tombstone& t : c.deletes) {
-    append_change(std::string(entity_kind_name(t.kind)), t.id, t.org, true, "", path(t.org), r.now_ms);
+    seq = append_change(std::string(entity_kind_name(t.kind)), t.id, t.org, true, "", path(t.org), r.now_ms);
   }
   for (const ActivityEntry& a : c.activity) write_activity(a);
   if (c.report) {
@@ -414,8 +416,10 @@ std::int64_t Store::commit_rows(const CommitRecord& r) {
         .bind_all(r.command_name, r.now_ms, json_text(r.result))
         .run();
   }
-  const std::int64_t seq =
-      Stmt(db_->cached("SELECT COALESCE(MAX(seq), 0) FROM change_log")).scalar().value_or(0);
+  // A command that changed no entity leaves the version where it was.
+  if (seq == 0) {
+    seq = Stmt(db_->cached("SELECT COALESCE(MAX(seq), 0) FROM change_log")).scalar().value_or(0);
+  }
   if (!r.sync_client.empty()) {
     save_sync_result(r.sync_client, r.admin, r.sync_seq, r.command_uuid, true, r.result, seq, r.now_ms);
   }

@@ -289,8 +289,10 @@ class Store {
   void write_outcome(const OutboxOutcome& o);
   void write_entity(const Entity& e);
   void delete_entity(const Tombstone& t);
-  void append_change(const std::string& kind, std::int64_t id, OrgId org, bool deleted,
-                     const std::string& value, const std::string& path, std::int64_t now_ms);
+  // Returns the row's change sequence.
+  std::int64_t append_change(const std::string& kind, std::int64_t id, OrgId org, bool deleted,
+                             const std::string& value, const std::string& path,
+                             std::int64_t now_ms);
   void save_sync_result(const std::string& client_id, AdminId admin, std::int64_t seq,
                         const std::string& uuid, bool ok, const Json& body, std::int64_t version,
                         std::int64_t now_ms);
