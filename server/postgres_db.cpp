@@ -169,6 +169,15 @@ class PostgresStatement final : public SqlStatement {
   int row_ = -1;
 };
 
+// What every new (or remade) connection is set to.
+void configure_session(PGconn* conn) {
+  // Notices (such as "relation already exists, skipping") are not errors: keep them off stderr.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PGresult* res = PQexec(conn, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
+  if (PQresultStatus(res) != PGRES_COMMAND_OK) throw_result(conn, res, "session settings");
+  PQclear(res);
+}
+
 PGconn* connect_or_throw(const std::string& conninfo, const std::string& described) {
   PGconn* conn = PQconnectdb(conninfo.c_str());
   if (PQstatus(conn) != CONNECTION_OK) {
@@ -176,11 +185,7 @@ PGconn* connect_or_throw(const std::string& conninfo, const std::string& describ
     PQfinish(conn);
     throw DbError(DbError::Kind::kOther, 0, "cannot connect to " + described + ": " + msg);
   }
-  // Notices (such as "relation already exists, skipping") are not errors: keep them off stderr.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
-  PGresult* res = PQexec(conn, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
-  if (PQresultStatus(res) != PGRES_COMMAND_OK) throw_result(conn, res, "session settings");
-  PQclear(res);
+  configure_session(conn);
   return conn;
 }
 
@@ -244,10 +249,7 @@ pg_conn* PostgresConnection::handle() {
                     "lost the connection to " + described_ + " and could not reconnect: " +
                         one_line(PQerrorMessage(conn_)));
     }
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
-    PGresult* res = PQexec(conn_, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) throw_result(conn_, res, "session settings");
-    PQclear(res);
+    configure_session(conn_);
     ++generation_;
   }
   return conn_;
