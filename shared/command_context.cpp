@@ -8,6 +8,43 @@ namespace {
 
 bool claims_pool(const Account& a) { return invitation_outstanding(a.status) && a.number.empty(); }
 
+// Members every edit changes: shown only when nothing else changed.
+bool is_bookkeeping(const std::string& key) { return key == "version" || key == "updated_ms"; }
+
+// An edit's audit entry shows what it changed: of two objects, the members whose values differ
+// (a member only one side has shows on that side). The report's Before and After columns then
+// read "notes: old" and "notes: new" instead of two copies of the whole record. Values that are
+// not both objects, or objects that do not differ at all, are kept whole: the function returns
+// false and leaves `b` and `a` alone.
+bool changed_members(const Json& before, const Json& after, Json& b, Json& a) {
+  if (!before.is_object() || !after.is_object()) return false;
+  b = Json::object();
+  a = Json::object();
+  bool substantive = false;
+  for (auto it = before.begin(); it != before.end(); ++it) {
+    auto other = after.find(it.key());
+    if (other == after.end() || *other != it.value()) {
+      b[it.key()] = it.value();
+      substantive = substantive || !is_bookkeeping(it.key());
+    }
+  }
+  for (auto it = after.begin(); it != after.end(); ++it) {
+    auto other = before.find(it.key());
+    if (other == before.end() || *other != it.value()) {
+      a[it.key()] = it.value();
+      substantive = substantive || !is_bookkeeping(it.key());
+    }
+  }
+  if (b.empty() && a.empty()) return false;
+  if (substantive) {
+    for (const char* key : {"version", "updated_ms"}) {
+      b.erase(key);
+      a.erase(key);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 NumberState number_state_for(const Account* account, const std::string& tag) {
@@ -153,8 +190,16 @@ void CommandContext::audit(std::string action, OrgId org, std::string target, co
   e.org = org;
   e.action = std::move(action);
   e.target = std::move(target);
-  if (before) e.before = before->dump(-1, ' ', false, Json::error_handler_t::replace);
-  if (after) e.after = after->dump(-1, ' ', false, Json::error_handler_t::replace);
+  auto text = [](const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); };
+  Json b;
+  Json a;
+  if (before && after && changed_members(*before, *after, b, a)) {
+    e.before = text(b);
+    e.after = text(a);
+  } else {
+    if (before) e.before = text(*before);
+    if (after) e.after = text(*after);
+  }
   e.summary = std::move(summary);
   changes_.activity.push_back(std::move(e));
 }

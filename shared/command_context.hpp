@@ -63,6 +63,8 @@ class CommandContext {
   // The lowest free number reserved with `tag` in `org`'s pool; invalid if none.
   NumberId pick_reserved(OrgId org, std::string_view tag) const;
 
+  // Records an Admin Activity entry. With both values, an edit, only the members that differ
+  // are kept (see changed_members in the .cpp).
   void audit(std::string action, OrgId org, std::string target, const Json* before,
              const Json* after, std::string summary);
 

@@ -183,3 +183,39 @@ TEST_CASE("every kind of command leaves an activity entry with time, actor, orga
   }
   CHECK(kinds.size() == std::variant_size_v<CommandArgs>);
 }
+
+TEST_CASE("an edit's activity entry shows only what changed") {
+  Enterprise e;
+  const AccountId bob = e.add_account(e.retail, "bob@example.com");
+  EditAccount edit;
+  edit.account = bob;
+  edit.fields.notes = "moved to the Milan desk";
+  edit.fields.forwarding_number = "+39 06 5555 1234";
+  e.now += 60'000;
+  auto r = e.run(AdminId(21), edit);
+  REQUIRE(r);
+  REQUIRE(r->activity.size() == 1);
+  const ActivityEntry& a = r->activity.front();
+  const Json before = parse_json(a.before).value();
+  const Json after = parse_json(a.after).value();
+  // Exactly the two changed fields, old on the left and new on the right; the record's
+  // bookkeeping (version, updated time) and everything unchanged stay out.
+  CHECK(before == Json{{"notes", ""}, {"forwarding_number", ""}});
+  CHECK(after["notes"] == "moved to the Milan desk");
+  CHECK(after.size() == 2);
+  CHECK(after.contains("forwarding_number"));
+  CHECK_FALSE(after.contains("first_name"));
+  CHECK_FALSE(after.contains("version"));
+
+  SECTION("an organization renamed shows its old and new name only") {
+    const std::string old_name = e.state.org(e.retail)->name;
+    EditOrg rename;
+    rename.org = e.retail;
+    rename.name = "Retail North";
+    auto rr = e.run(AdminId(21), rename);
+    REQUIRE(rr);
+    REQUIRE(rr->activity.size() == 1);
+    CHECK(parse_json(rr->activity.front().before).value() == Json{{"name", old_name}});
+    CHECK(parse_json(rr->activity.front().after).value() == Json{{"name", "Retail North"}});
+  }
+}
