@@ -43,11 +43,16 @@ std::string Account::name() const {
 
 bool Account::invite_is_email() const { return invite_address.find('@') != std::string::npos; }
 
-Json to_json(const Account& a) {
-  Json history = Json::array();
-  for (const auto& h : a.app_history) {
-    history.push_back(Json{{"app", h.app}, {"platform", h.platform}, {"at_ms", h.at_ms}});
+Json to_json(const std::vector<AppActivity>& history) {
+  Json out = Json::array();
+  for (const auto& h : history) {
+    out.push_back(Json{{"app", h.app}, {"platform", h.platform}, {"at_ms", h.at_ms}});
   }
+  return out;
+}
+
+Json to_json(const Account& a) {
+  Json history = to_json(a.app_history);
   return Json{{"id", a.id.value},
               {"org", a.org.value},
               {"permission_group", a.permission_group.value},

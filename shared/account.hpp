@@ -71,6 +71,8 @@ inline constexpr std::size_t kMaxNameLength = 80;
 inline constexpr std::size_t kMaxAccountIdLength = 120;
 inline constexpr std::size_t kMaxNotesLength = 2000;
 
+// The application history alone, as to_json(Account) writes it (the store keeps it in a column).
+Json to_json(const std::vector<AppActivity>& history);
 Json to_json(const Account& a);
 Result<Account> account_from_json(const Json& j);
 

@@ -82,6 +82,13 @@ Built build_enterprise(TestServer& s) {
   const AccountId doomed_account = add_account(s, t, root, account_fields("del-1", "Del", "Eted", "del@example.com"), false, n[2]);
   expect_status(s.request("PATCH", "/api/accounts/" + std::to_string(plain.value),
                           Json{{"expected_version", 1}, {"fields", {{"notes", "edited"}}}}.dump(), t), 200, "edit account");
+  // The store rewrites an account's row alone when its organization and account id key stay,
+  // and the whole row with its index entries otherwise: a new account id, then one that differs
+  // only in case (same key), must both come back from the database.
+  expect_status(s.request("PATCH", "/api/accounts/" + std::to_string(active.value),
+                          Json{{"fields", {{"account_id", "act-renamed"}}}}.dump(), t), 200, "rename account id");
+  expect_status(s.request("PATCH", "/api/accounts/" + std::to_string(active.value),
+                          Json{{"fields", {{"account_id", "ACT-Renamed"}}}}.dump(), t), 200, "recase account id");
   expect_status(s.request("PUT", "/api/accounts/" + std::to_string(plain.value) + "/number", Json{{"number", n[3]}}.dump(), t),
                 200, "assign");
   expect_status(s.request("PUT", "/api/accounts/" + std::to_string(moved.value) + "/number", Json{{"number", n[4]}}.dump(), t),
@@ -175,7 +182,10 @@ TEST_CASE("a restart on the same database keeps every entity, session, link and 
   CHECK(loaded.same_entities(second.store().load_state()));
   CHECK(loaded.version == state_before.version);
   CHECK(loaded.accounts().size() == 5);
-  CHECK(loaded.account_by_key("act-1")->app_history.size() == 1);
+  REQUIRE(loaded.account_by_key("act-renamed"));
+  CHECK(loaded.account_by_key("act-renamed")->account_id == "ACT-Renamed");
+  CHECK(loaded.account_by_key("act-renamed")->app_history.size() == 1);
+  CHECK_FALSE(loaded.account_by_key("act-1"));
   CHECK(loaded.account_by_key("pl-1")->status == AccountStatus::kInvitationFailed);
   CHECK(loaded.orgs().subtree(second.root()).size() == 3);
 
