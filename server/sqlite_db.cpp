@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -135,7 +136,102 @@ bool has_log(const std::string& path) {
   return !ec && size > 0;
 }
 
+// The log's length, in pages, at which the checkpointer is woken (about 8 MB).
+constexpr int kCheckpointFrames = 2000;
+// The length at which a commit copies the log itself, as SQLite's automatic checkpoint would:
+// a checkpointer that cannot keep up (or failed) never lets the log grow without bound.
+constexpr int kInlineCheckpointFrames = 20000;
+
 }  // namespace
+
+// Copies the write-ahead log back into the database file on a connection and thread of its own.
+// SQLite's automatic checkpoint runs inside the commit that crosses its threshold, with the
+// file's fsync: one request in every few hundred paid for all of them. A PASSIVE checkpoint
+// waits for nobody: it copies the pages no reader still needs, and the next commit after a
+// complete one starts the log over (journal_size_limit then cuts the file back).
+class SqliteConnection::Checkpointer {
+ public:
+  explicit Checkpointer(const std::string& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+        SQLITE_OK) {
+      sqlite3_close(db_);
+      db_ = nullptr;
+      return;  // commits then copy the log themselves (kInlineCheckpointFrames)
+    }
+    // A connection checkpoints only once it has read the database and found it in WAL mode
+    // (until then a checkpoint succeeds doing nothing).
+    if (sqlite3_exec(db_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      sqlite3_close(db_);
+      db_ = nullptr;
+      return;
+    }
+    thread_ = std::thread([this] { run(); });
+  }
+  ~Checkpointer() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    if (db_) sqlite3_close(db_);
+  }
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
+
+  std::int64_t completed() const { return completed_.load(); }
+
+  void nudge() {
+    {
+      std::lock_guard lock(mutex_);
+      pending_ = true;
+    }
+    wake_.notify_one();
+  }
+
+ private:
+  void run() {
+    int last_error = SQLITE_OK;
+    std::unique_lock lock(mutex_);
+    while (true) {
+      wake_.wait(lock, [this] { return pending_ || stop_; });
+      if (stop_) return;
+      pending_ = false;
+      lock.unlock();
+      int log = 0;
+      int copied = 0;
+      const int rc = sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+      if (rc == SQLITE_OK && log >= 0 && copied == log) completed_.fetch_add(1);
+      // BUSY: a commit is copying the log itself. Anything else (a full disk, say) is reported
+      // once; the commits keep the log bounded meanwhile, and the next wake tries again.
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != last_error) {
+        std::fprintf(stderr, "linedesk: copying the write-ahead log into the database failed: %s\n",
+                     sqlite3_errmsg(db_));
+      }
+      last_error = rc == SQLITE_BUSY ? last_error : rc;
+      lock.lock();
+    }
+  }
+
+  sqlite3* db_ = nullptr;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool pending_ = false;
+  bool stop_ = false;
+  std::atomic<std::int64_t> completed_{0};
+  std::thread thread_;
+};
+
+int SqliteConnection::on_commit(void* self, sqlite3* db, const char* schema, int frames) {
+  auto* c = static_cast<SqliteConnection*>(self);
+  c->log_pages_.store(frames);
+  if (frames >= kInlineCheckpointFrames || (frames >= kCheckpointFrames && !c->checkpointer_)) {
+    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (frames >= kCheckpointFrames) {
+    c->checkpointer_->nudge();
+  }
+  return SQLITE_OK;
+}
 
 SqliteConnection::SqliteConnection(const std::string& path, bool create) : path_(path) {
   try {
@@ -191,14 +287,18 @@ void SqliteConnection::open(bool create, bool immutable) {
       exec("PRAGMA journal_mode = WAL");
       exec("PRAGMA synchronous = NORMAL");
     }
-    // Checkpoints (with their fsync) every ~40 MB of log rather than every 4 MB: a burst of
-    // small commits (a pushed queue, a delivery round) pays for far fewer of them. The log file
-    // is cut back to 64 MB after a checkpoint that outgrew it.
-    exec("PRAGMA wal_autocheckpoint = 10000");
+    // The log file is cut back to 64 MB when it starts over after outgrowing that.
     exec("PRAGMA journal_size_limit = 67108864");
-    // A 64 MB page cache: an enterprise's indexes stay in memory instead of being read back.
+    // A 16 MB page cache: an enterprise's indexes stay in memory instead of being read back.
     exec("PRAGMA cache_size = -16384");
+    // Checkpoints on their own thread (Checkpointer) instead of SQLite's automatic ones, which
+    // this hook replaces.
+    if (!read_only() && !immutable) {
+      sqlite3_wal_hook(db_, &SqliteConnection::on_commit, this);
+      checkpointer_ = std::make_unique<Checkpointer>(path_);
+    }
   } catch (...) {
+    checkpointer_.reset();
     cache_.clear();
     // Closing the last connection would copy the log into the file: a file refused here stays
     // exactly as it was found, log included.
@@ -234,10 +334,15 @@ void SqliteConnection::check_pages() {
   }
 }
 
+std::int64_t SqliteConnection::background_checkpoints() const {
+  return checkpointer_ ? checkpointer_->completed() : 0;
+}
+
 bool SqliteConnection::read_only() const { return db_ && sqlite3_db_readonly(db_, "main") == 1; }
 
 SqliteConnection::~SqliteConnection() {
-  cache_.clear();  // statements before the connection
+  checkpointer_.reset();  // its connection closes first: the last one to close empties the log
+  cache_.clear();         // statements before the connection
   if (db_) sqlite3_close(db_);
 }
 

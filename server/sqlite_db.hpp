@@ -1,9 +1,14 @@
 // SqliteConnection: SqlConnection on one SQLite database file (WAL, foreign keys on).
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "sql.hpp"
 
@@ -33,14 +38,23 @@ class SqliteConnection final : public SqlConnection {
   sqlite3* handle() { return db_; }
   // True when writes will be refused (the file or its folder is read-only).
   bool read_only() const;
+  // Complete checkpoints the background checkpointer has made (see Checkpointer in the .cpp).
+  std::int64_t background_checkpoints() const;
+  // The write-ahead log's length in pages after this connection's last commit.
+  int log_pages() const { return log_pages_.load(); }
 
  private:
+  class Checkpointer;
+
   void open(bool create, bool immutable);
   void check_pages();
+  static int on_commit(void* self, sqlite3* db, const char* schema, int frames);
 
   sqlite3* db_ = nullptr;
   std::string path_;
   std::map<std::string, std::unique_ptr<SqlStatement>, std::less<>> cache_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // writable WAL databases only
+  std::atomic<int> log_pages_{0};
 };
 
 }  // namespace linedesk::server
