@@ -123,6 +123,8 @@ class PostgresStatement final : public SqlStatement {
     return v ? std::string(v, static_cast<std::size_t>(PQgetlength(res_, row_, col))) : std::string();
   }
   bool column_is_null(int col) const override { return PQgetisnull(res_, row_, col) == 1; }
+  std::int64_t rows_changed() const override { return changed_; }
+  std::optional<std::int64_t> inserted_rowid() const override { return std::nullopt; }
 
  private:
   std::optional<std::string>& slot(int index) {
@@ -158,6 +160,7 @@ class PostgresStatement final : public SqlStatement {
     const ExecStatusType status = PQresultStatus(res);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) throw_result(conn, res, sql_);
     res_ = res;
+    changed_ = std::strtoll(PQcmdTuples(res), nullptr, 10);  // "" (0) for a statement that is no DML
   }
 
   PostgresConnection& db_;
@@ -167,6 +170,7 @@ class PostgresStatement final : public SqlStatement {
   std::uint64_t prepared_generation_ = 0;
   PGresult* res_ = nullptr;
   int row_ = -1;
+  std::int64_t changed_ = 0;  // as of the last run
 };
 
 // What every new (or remade) connection is set to.

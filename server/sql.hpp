@@ -48,6 +48,12 @@ class SqlStatement {
   virtual std::int64_t column_int(int col) const = 0;
   virtual std::string column_text(int col) const = 0;
   virtual bool column_is_null(int col) const = 0;
+  // After a run of an INSERT, UPDATE or DELETE: the rows it changed.
+  virtual std::int64_t rows_changed() const = 0;
+  // After a run of an INSERT on SQLite: the new row's rowid (an INTEGER PRIMARY KEY). Nullopt
+  // on PostgreSQL, where the statement says RETURNING instead. (SQLite runs RETURNING through a
+  // temporary table built and dropped on each run: a measurable part of a small commit.)
+  virtual std::optional<std::int64_t> inserted_rowid() const = 0;
 };
 
 class SqlConnection {
@@ -100,6 +106,8 @@ class Stmt {
     while (st_.step()) {
     }
   }
+  std::int64_t rows_changed() const { return st_.rows_changed(); }
+  std::optional<std::int64_t> inserted_rowid() const { return st_.inserted_rowid(); }
   std::int64_t col_int(int c) const { return st_.column_int(c); }
   std::string col_text(int c) const { return st_.column_text(c); }
   bool col_null(int c) const { return st_.column_is_null(c); }

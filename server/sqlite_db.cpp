@@ -81,7 +81,11 @@ class SqliteStatement final : public SqlStatement {
   bool step() override {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
+    if (rc == SQLITE_DONE) {
+      changed_ = sqlite3_changes64(db_);
+      rowid_ = sqlite3_last_insert_rowid(db_);
+      return false;
+    }
     throw_db(db_, rc, "step");
   }
   void reset() override {
@@ -99,6 +103,8 @@ class SqliteStatement final : public SqlStatement {
   bool column_is_null(int col) const override {
     return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
   }
+  std::int64_t rows_changed() const override { return changed_; }
+  std::optional<std::int64_t> inserted_rowid() const override { return rowid_; }
 
  private:
   void check(int rc) {
@@ -106,6 +112,8 @@ class SqliteStatement final : public SqlStatement {
   }
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  std::int64_t changed_ = 0;  // as of this statement's last completed run
+  std::int64_t rowid_ = 0;
 };
 
 }  // namespace

@@ -161,7 +161,7 @@ void Store::write_entity(const Entity& e) {
               "?, compliance_group = ?, language = ?, forwarding_number = ?, notes = ?, "
               "invitation_id = ?, updated_ms = ?, invitation_sent_ms = ?, registered_ms = ?, "
               "last_sign_in_ms = ?, app_history = ?, version = ? WHERE id = ? AND org_id = ? AND "
-              "account_key = ? RETURNING id"));
+              "account_key = ?"));
           same_keys
               .bind_all(v.permission_group.value, v.account_id, v.first_name, v.last_name,
                         v.invite_address, v.device_number, v.notification_address,
@@ -173,9 +173,8 @@ void Store::write_entity(const Entity& e) {
               .bind_id(v.invitation.value)
               .bind_all(v.updated_ms, v.invitation_sent_ms, v.registered_ms, v.last_sign_in_ms,
                         history, v.version, v.id.value, v.org.value, account_id_key(v.account_id));
-          const bool updated = same_keys.scalar().has_value();
           same_keys.run();
-          if (updated) return;
+          if (same_keys.rows_changed() == 1) return;
           Stmt(db_->cached(
                    "INSERT INTO accounts(id, org_id, permission_group_id, account_id, account_key, "
                    "first_name, last_name, invite_address, device_number, notification_address, "
@@ -266,12 +265,21 @@ void Store::delete_entity(const Tombstone& t) {
 std::int64_t Store::append_change(const std::string& kind, std::int64_t id, OrgId org,
                                   bool deleted, const std::string& value, const std::string& path,
                                   std::int64_t now_ms) {
-  Stmt st(db_->cached("INSERT INTO change_log(kind, entity_id, org_id, deleted, value, at_ms, "
-                      "path) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq"));
+  // The new row's seq: SQLite reports it after the insert (its RETURNING would build a
+  // temporary table on every run); PostgreSQL returns it.
+  const bool returning = db_->dialect() == SqlDialect::kPostgres;
+  Stmt st(db_->cached(returning ? "INSERT INTO change_log(kind, entity_id, org_id, deleted, value, "
+                                  "at_ms, path) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq"
+                                : "INSERT INTO change_log(kind, entity_id, org_id, deleted, value, "
+                                  "at_ms, path) VALUES (?, ?, ?, ?, ?, ?, ?)"));
   st.bind_all(kind, id).bind_id(org.value).bind_all(deleted, value, now_ms, path);
-  const std::int64_t seq = st.scalar().value_or(0);
+  if (returning) {
+    const std::int64_t seq = st.scalar().value_or(0);
+    st.run();
+    return seq;
+  }
   st.run();
-  return seq;
+  return st.inserted_rowid().value_or(0);
 }
 
 void Store::save_sync_result(const std::string& client_id, AdminId admin, std::int64_t seq,

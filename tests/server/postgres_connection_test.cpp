@@ -44,6 +44,19 @@ TEST_CASE("PostgreSQL: ? placeholders, quotes left alone, and errors by kind",
     CHECK(e.is_constraint());
     CHECK(std::string(e.what()).find("23505") != std::string::npos);
   }
+  // Rows changed by the last run; no rowid (PostgreSQL statements say RETURNING instead).
+  {
+    Stmt insert(db.cached("INSERT INTO t VALUES (?, ?)"));
+    insert.bind_all(std::string("b"), 2).run();
+    CHECK(insert.rows_changed() == 1);
+    CHECK_FALSE(insert.inserted_rowid().has_value());
+    Stmt update(db.cached("UPDATE t SET n = n + 10 WHERE n >= ?"));
+    update.bind(1).run();
+    CHECK(update.rows_changed() == 2);
+    Stmt none(db.cached("UPDATE t SET n = 0 WHERE k = ?"));
+    none.bind(std::string("missing")).run();
+    CHECK(none.rows_changed() == 0);
+  }
   // libpq takes text as C strings: a NUL would cut it short, so it is refused.
   CHECK_THROWS_AS(Stmt(db.cached("INSERT INTO t VALUES (?, 3)")).bind(std::string("a\0b", 3)).run(),
                   DbError);

@@ -141,6 +141,8 @@ class CrashingConnection final : public server::SqlConnection {
     std::int64_t column_int(int c) const override { return inner_.column_int(c); }
     std::string column_text(int c) const override { return inner_.column_text(c); }
     bool column_is_null(int c) const override { return inner_.column_is_null(c); }
+    std::int64_t rows_changed() const override { return inner_.rows_changed(); }
+    std::optional<std::int64_t> inserted_rowid() const override { return inner_.inserted_rowid(); }
 
    private:
     std::string sql_;

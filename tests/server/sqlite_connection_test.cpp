@@ -1,4 +1,5 @@
-// SQLite's write-ahead log is copied back into the database file by a checkpointer on its own
+// The SQLite connection: statements report the rows they changed and the rowid they inserted,
+// and the write-ahead log is copied back into the database file by a checkpointer on its own
 // connection and thread, not inside the commit that crosses a threshold: the log still starts
 // over after a burst of commits, and every commit is in the database file afterwards.
 #include <catch2/catch.hpp>
@@ -68,4 +69,25 @@ TEST_CASE("the write-ahead log is copied into the database file in the backgroun
   // Closing copies the rest: the file holds every row.
   SqliteConnection reopened(path);
   CHECK(Stmt(reopened.cached("SELECT count(*) FROM t")).scalar() == next);
+}
+
+TEST_CASE("a statement reports the rows it changed and the rowid it inserted", "[sqlite]") {
+  TempDir dir;
+  SqliteConnection db(dir.file("rows.db"));
+  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, k TEXT NOT NULL, v INTEGER NOT NULL)");
+  Stmt insert(db.cached("INSERT INTO t(k, v) VALUES (?, ?)"));
+  insert.bind_all("a", 1).run();
+  CHECK(insert.rows_changed() == 1);
+  CHECK(insert.inserted_rowid() == 1);
+  Stmt(db.cached("INSERT INTO t(k, v) VALUES (?, ?)")).bind_all("b", 2).run();
+  Stmt again(db.cached("INSERT INTO t(k, v) VALUES (?, ?)"));
+  again.bind_all("c", 3).run();
+  CHECK(again.inserted_rowid() == 3);
+
+  Stmt update(db.cached("UPDATE t SET v = v + 10 WHERE v >= ?"));
+  update.bind(2).run();
+  CHECK(update.rows_changed() == 2);
+  Stmt none(db.cached("UPDATE t SET v = 0 WHERE k = ?"));
+  none.bind("missing").run();
+  CHECK(none.rows_changed() == 0);
 }
