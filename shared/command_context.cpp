@@ -11,13 +11,16 @@ bool claims_pool(const Account& a) { return invitation_outstanding(a.status) && 
 // Members every edit changes: shown only when nothing else changed.
 bool is_bookkeeping(const std::string& key) { return key == "version" || key == "updated_ms"; }
 
-// An edit's audit entry shows what it changed: of two objects, the members whose values differ
-// (a member only one side has shows on that side). The report's Before and After columns then
-// read "notes: old" and "notes: new" instead of two copies of the whole record. Values that are
-// not both objects, or objects that do not differ at all, are kept whole: the function returns
-// false and leaves `b` and `a` alone.
+// An edit of a record (an object with an "id") shows what it changed: the id, then the members
+// whose values differ (a member only one side has shows on that side). The report's Before and
+// After columns then read {"id":7,"notes":""} and {"id":7,"notes":"new"} instead of two copies
+// of the whole record. Other values (not both records of the same id, e.g. a list of numbers
+// moved from one organization to another) and records that do not differ at all are kept
+// whole: the function returns false and leaves `b` and `a` alone.
 bool changed_members(const Json& before, const Json& after, Json& b, Json& a) {
   if (!before.is_object() || !after.is_object()) return false;
+  const auto id = before.find("id");
+  if (id == before.end() || after.find("id") == after.end() || *after.find("id") != *id) return false;
   b = Json::object();
   a = Json::object();
   bool substantive = false;
@@ -42,6 +45,8 @@ bool changed_members(const Json& before, const Json& after, Json& b, Json& a) {
       a.erase(key);
     }
   }
+  b["id"] = *id;
+  a["id"] = *id;
   return true;
 }
 

@@ -198,11 +198,12 @@ TEST_CASE("an edit's activity entry shows only what changed") {
   const ActivityEntry& a = r->activity.front();
   const Json before = parse_json(a.before).value();
   const Json after = parse_json(a.after).value();
-  // Exactly the two changed fields, old on the left and new on the right; the record's
-  // bookkeeping (version, updated time) and everything unchanged stay out.
-  CHECK(before == Json{{"notes", ""}, {"forwarding_number", ""}});
+  // The record's id and exactly the two changed fields, old on the left and new on the right;
+  // the record's bookkeeping (version, updated time) and everything unchanged stay out.
+  CHECK(before == Json{{"id", bob.value}, {"notes", ""}, {"forwarding_number", ""}});
+  CHECK(after["id"] == bob.value);
   CHECK(after["notes"] == "moved to the Milan desk");
-  CHECK(after.size() == 2);
+  CHECK(after.size() == 3);
   CHECK(after.contains("forwarding_number"));
   CHECK_FALSE(after.contains("first_name"));
   CHECK_FALSE(after.contains("version"));
@@ -215,7 +216,27 @@ TEST_CASE("an edit's activity entry shows only what changed") {
     auto rr = e.run(AdminId(21), rename);
     REQUIRE(rr);
     REQUIRE(rr->activity.size() == 1);
-    CHECK(parse_json(rr->activity.front().before).value() == Json{{"name", old_name}});
-    CHECK(parse_json(rr->activity.front().after).value() == Json{{"name", "Retail North"}});
+    CHECK(parse_json(rr->activity.front().before).value() == Json{{"id", e.retail.value}, {"name", old_name}});
+    CHECK(parse_json(rr->activity.front().after).value() == Json{{"id", e.retail.value}, {"name", "Retail North"}});
+  }
+
+  SECTION("values that are not one record's two versions are kept whole") {
+    // Allocating numbers: the same numbers on both sides, which organization changed. Dropping
+    // the unchanged list would lose what was moved.
+    e.add_numbers(e.root, 3);
+    std::vector<std::string> numbers;
+    for (const auto& [id, n] : e.state.numbers()) {
+      if (n.org == e.root && n.state == NumberState::kAvailable) numbers.push_back(n.e164);
+    }
+    REQUIRE(numbers.size() >= 2);
+    numbers.resize(2);
+    auto ar = e.run(AdminId(21), AllocateNumbers{e.retail, e.root, numbers, 0});
+    REQUIRE(ar);
+    REQUIRE(ar->activity.size() == 1);
+    const Json moved_before = parse_json(ar->activity.front().before).value();
+    const Json moved_after = parse_json(ar->activity.front().after).value();
+    CHECK(moved_before.dump().find(numbers[0]) != std::string::npos);
+    CHECK(moved_after.dump().find(numbers[0]) != std::string::npos);
+    CHECK(moved_after.dump().find(numbers[1]) != std::string::npos);
   }
 }
