@@ -160,7 +160,7 @@ class PostgresStatement final : public SqlStatement {
     const ExecStatusType status = PQresultStatus(res);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) throw_result(conn, res, sql_);
     res_ = res;
-    changed_ = std::strtoll(PQcmdTuples(res), nullptr, 10);  // "" (0) for a statement that is no DML
+    changed_ = std::strtoll(PQcmdTuples(res), nullptr, 10);  // rows affected (or returned); "" is 0
   }
 
   PostgresConnection& db_;

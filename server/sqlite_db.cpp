@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <system_error>
 
 namespace linedesk::server {
 namespace {
@@ -159,22 +160,31 @@ constexpr int kInlineCheckpointFrames = 20000;
 // complete one starts the log over (journal_size_limit then cuts the file back).
 class SqliteConnection::Checkpointer {
  public:
+  // Starts the thread on a connection of its own; running() says whether that worked (if not,
+  // the reason is in error()).
   explicit Checkpointer(const std::string& path) {
     if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
         SQLITE_OK) {
-      sqlite3_close(db_);
-      db_ = nullptr;
-      return;  // commits then copy the log themselves (kInlineCheckpointFrames)
+      fail();
+      return;
     }
+    sqlite3_busy_timeout(db_, 5000);  // as the main connection: another process may be recovering
     // A connection checkpoints only once it has read the database and found it in WAL mode
     // (until then a checkpoint succeeds doing nothing).
     if (sqlite3_exec(db_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) != SQLITE_OK) {
-      sqlite3_close(db_);
-      db_ = nullptr;
+      fail();
       return;
     }
-    thread_ = std::thread([this] { run(); });
+    try {
+      thread_ = std::thread([this] { run(); });
+    } catch (const std::system_error& e) {
+      error_ = e.what();
+      sqlite3_close(db_);
+      db_ = nullptr;
+    }
   }
+  bool running() const { return thread_.joinable(); }
+  const std::string& error() const { return error_; }
   ~Checkpointer() {
     {
       std::lock_guard lock(mutex_);
@@ -221,7 +231,14 @@ class SqliteConnection::Checkpointer {
     }
   }
 
+  void fail() {
+    error_ = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+  }
+
   sqlite3* db_ = nullptr;
+  std::string error_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool pending_ = false;
@@ -304,6 +321,12 @@ void SqliteConnection::open(bool create, bool immutable) {
     if (!read_only() && !immutable) {
       sqlite3_wal_hook(db_, &SqliteConnection::on_commit, this);
       checkpointer_ = std::make_unique<Checkpointer>(path_);
+      if (!checkpointer_->running()) {
+        // Commits then copy the log themselves, as SQLite's automatic checkpoint would.
+        std::fprintf(stderr, "linedesk: no background checkpoints for %s (%s); commits copy the log\n",
+                     path_.c_str(), checkpointer_->error().c_str());
+        checkpointer_.reset();
+      }
     }
   } catch (...) {
     checkpointer_.reset();
