@@ -150,6 +150,17 @@ void Store::write_entity(const Entity& e) {
               .run();
         } else if constexpr (std::is_same_v<T, Account>) {
           const std::string history = json_text(to_json(v.app_history));
+          // The columns both statements below set in the same order, first_name to invitation_id.
+          const auto bind_details = [&v](Stmt& st) -> Stmt& {
+            return st
+                .bind_all(v.first_name, v.last_name, v.invite_address, v.device_number,
+                          v.notification_address, std::string(account_status_name(v.status)),
+                          v.number, v.monitor_calls, v.monitor_messages, v.social_messaging,
+                          v.restrict_incoming_social_messaging, v.enable_clare, v.ms_teams_calling,
+                          v.compliance_group, std::string(language_name(v.language)),
+                          v.forwarding_number, v.notes)
+                .bind_id(v.invitation.value);
+          };
           // Nearly every change keeps the account's organization and account id: the row is
           // then rewritten alone. The upsert below also rewrites both of the table's index
           // entries (account_key, org_id), two more pages in each commit's log.
@@ -162,20 +173,12 @@ void Store::write_entity(const Entity& e) {
               "invitation_id = ?, updated_ms = ?, invitation_sent_ms = ?, registered_ms = ?, "
               "last_sign_in_ms = ?, app_history = ?, version = ? WHERE id = ? AND org_id = ? AND "
               "account_key = ?"));
-          same_keys
-              .bind_all(v.permission_group.value, v.account_id, v.first_name, v.last_name,
-                        v.invite_address, v.device_number, v.notification_address,
-                        std::string(account_status_name(v.status)), v.number, v.monitor_calls,
-                        v.monitor_messages, v.social_messaging,
-                        v.restrict_incoming_social_messaging, v.enable_clare, v.ms_teams_calling,
-                        v.compliance_group, std::string(language_name(v.language)),
-                        v.forwarding_number, v.notes)
-              .bind_id(v.invitation.value)
+          bind_details(same_keys.bind_all(v.permission_group.value, v.account_id))
               .bind_all(v.updated_ms, v.invitation_sent_ms, v.registered_ms, v.last_sign_in_ms,
                         history, v.version, v.id.value, v.org.value, account_id_key(v.account_id));
           same_keys.run();
           if (same_keys.rows_changed() == 1) return;
-          Stmt(db_->cached(
+          Stmt upsert(db_->cached(
                    "INSERT INTO accounts(id, org_id, permission_group_id, account_id, account_key, "
                    "first_name, last_name, invite_address, device_number, notification_address, "
                    "status, number, monitor_calls, monitor_messages, social_messaging, "
@@ -200,16 +203,9 @@ void Store::write_entity(const Entity& e) {
                    "invitation_id = excluded.invitation_id, updated_ms = excluded.updated_ms, "
                    "invitation_sent_ms = excluded.invitation_sent_ms, registered_ms = "
                    "excluded.registered_ms, last_sign_in_ms = excluded.last_sign_in_ms, "
-                   "app_history = excluded.app_history, version = excluded.version"))
-              .bind_all(v.id.value, v.org.value, v.permission_group.value, v.account_id,
-                        account_id_key(v.account_id), v.first_name, v.last_name, v.invite_address,
-                        v.device_number, v.notification_address,
-                        std::string(account_status_name(v.status)), v.number, v.monitor_calls,
-                        v.monitor_messages, v.social_messaging,
-                        v.restrict_incoming_social_messaging, v.enable_clare, v.ms_teams_calling,
-                        v.compliance_group, std::string(language_name(v.language)),
-                        v.forwarding_number, v.notes)
-              .bind_id(v.invitation.value)
+                   "app_history = excluded.app_history, version = excluded.version"));
+          bind_details(upsert.bind_all(v.id.value, v.org.value, v.permission_group.value,
+                                       v.account_id, account_id_key(v.account_id)))
               .bind_all(v.created_ms, v.updated_ms, v.invitation_sent_ms, v.registered_ms,
                         v.last_sign_in_ms, history, v.version)
               .run();
