@@ -217,8 +217,8 @@ void draw_activity(const Ui& ui, ConsoleContext& ctx, ActivityState& s) {
     ImGui::SameLine(ImGui::GetContentRegionAvail().x * 0.5f);
     ImGui::TextUnformatted("After");
     const float half = ImGui::GetContentRegionAvail().x * 0.5f - ui.px(6.f);
-    std::string before = e.value("before", std::string());
-    std::string after = e.value("after", std::string());
+    std::string before = audit_value_text(e.value("before", std::string()));
+    std::string after = audit_value_text(e.value("after", std::string()));
     ImGui::InputTextMultiline("##before", before.data(), before.size() + 1, ImVec2(half, 0.f),
                               ImGuiInputTextFlags_ReadOnly);
     ImGui::SameLine();

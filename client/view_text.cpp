@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "shared/json_io.hpp"
 #include "shared/time_zone.hpp"
 
 namespace linedesk::client {
@@ -49,6 +50,13 @@ std::string utc_text(TimestampMs ms) {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", c.year, c.month, c.day, c.hour,
                 c.minute, c.second);
   return buf;
+}
+
+std::string audit_value_text(const std::string& stored) {
+  if (stored.empty()) return stored;
+  auto j = parse_json(stored);
+  if (!j || !(j->is_object() || j->is_array())) return stored;
+  return j->dump(2, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace linedesk::client

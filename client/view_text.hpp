@@ -16,5 +16,9 @@ std::string sync_status_line(const SyncStatus& status);
 std::string ago(TimestampMs then, TimestampMs now);
 // "2026-11-05 10:04:09" (UTC, as the reports give times).
 std::string utc_text(TimestampMs ms);
+// An Admin Activity entry's before or after value (one-line JSON) as the console shows it: one
+// member per line, indented, so an edit's few changed fields read at a glance. Text that is not
+// JSON is shown as it is.
+std::string audit_value_text(const std::string& stored);
 
 }  // namespace linedesk::client

@@ -126,3 +126,12 @@ TEST_CASE("a push the server cannot save keeps the queue, shows why while pulls 
   CHECK(engine.status().push_refused.empty());
   CHECK(engine.replica().unsent_count() == 0);
 }
+
+TEST_CASE("an activity entry's before and after values show one member per line") {
+  CHECK(audit_value_text(R"({"id":7,"notes":"new desk"})") == "{\n  \"id\": 7,\n  \"notes\": \"new desk\"\n}");
+  CHECK(audit_value_text("[\"+390612345678\"]") == "[\n  \"+390612345678\"\n]");
+  // A single value and text that is not JSON stay as they are.
+  CHECK(audit_value_text("true") == "true");
+  CHECK(audit_value_text("not json {") == "not json {");
+  CHECK(audit_value_text("").empty());
+}
