@@ -2,6 +2,8 @@
 #include "command_context.hpp"
 
 #include <algorithm>
+#include <array>
+#include <string_view>
 
 namespace linedesk {
 namespace {
@@ -9,7 +11,10 @@ namespace {
 bool claims_pool(const Account& a) { return invitation_outstanding(a.status) && a.number.empty(); }
 
 // Members every edit changes: shown only when nothing else changed.
-bool is_bookkeeping(const std::string& key) { return key == "version" || key == "updated_ms"; }
+constexpr std::array<std::string_view, 2> kBookkeeping = {"version", "updated_ms"};
+bool is_bookkeeping(const std::string& key) {
+  return std::find(kBookkeeping.begin(), kBookkeeping.end(), key) != kBookkeeping.end();
+}
 
 // An edit of a record (an object with an "id") shows what it changed: the id, then the members
 // whose values differ (a member only one side has shows on that side). The report's Before and
@@ -40,9 +45,9 @@ bool changed_members(const Json& before, const Json& after, Json& b, Json& a) {
   }
   if (b.empty() && a.empty()) return false;
   if (substantive) {
-    for (const char* key : {"version", "updated_ms"}) {
-      b.erase(key);
-      a.erase(key);
+    for (const std::string_view key : kBookkeeping) {
+      b.erase(std::string(key));
+      a.erase(std::string(key));
     }
   }
   b["id"] = *id;
